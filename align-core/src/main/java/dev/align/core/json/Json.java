@@ -1,0 +1,106 @@
+package dev.align.core.json;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * Strict JSON for configuration records: unknown keys, duplicate keys, missing primitives,
+ * trailing content and numbers where enums belong are all rejected with a message that names the
+ * key and the source, because a silently ignored typo in a training config costs a whole run.
+ */
+public final class Json {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    private Json() {}
+
+    /** The shared, strictly configured mapper (thread-safe; do not reconfigure it). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /**
+     * Reads a record from a JSON file.
+     *
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if the JSON is malformed, has an unknown or duplicate key,
+     *     misses a required key, or violates an invariant of the record; the message names the
+     *     file and the key
+     */
+    public static <T> T read(Path file, Class<T> type) throws IOException {
+        return parse(Files.readString(file, StandardCharsets.UTF_8), type, file.toString());
+    }
+
+    /**
+     * Reads a record from a JSON string.
+     *
+     * @param source where the text came from, for error messages
+     * @throws IllegalArgumentException as {@link #read(Path, Class)}
+     */
+    public static <T> T parse(String json, Class<T> type, String source) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "?" : e.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            throw new IllegalArgumentException(String.format(
+                    "%s: unknown key '%s' at %s (you probably got a typo; known keys: %s)",
+                    source, e.getPropertyName(), path(e), known), e);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException(String.format(
+                    "%s: invalid %s: %s", source, path(e), cause.getMessage()), e);
+        } catch (InvalidFormatException e) {
+            throw new IllegalArgumentException(String.format(
+                    "%s: value %s at %s is not a valid %s", source, e.getValue(), path(e),
+                    e.getTargetType().getSimpleName()), e);
+        } catch (MismatchedInputException e) {
+            throw new IllegalArgumentException(String.format(
+                    "%s: %s at %s", source, e.getOriginalMessage(), path(e)), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(String.format(
+                    "%s: malformed JSON: %s", source, e.getOriginalMessage()), e);
+        }
+    }
+
+    /** Writes a value as indented JSON. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+        String p = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return p.isEmpty() ? "the top level" : "'" + p + "'";
+    }
+}

@@ -1,0 +1,2 @@
+/** The Transformer text tower (causal CLIP style or bidirectional BERT style). */
+package dev.align.models.text;

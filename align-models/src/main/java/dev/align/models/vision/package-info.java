@@ -1,0 +1,2 @@
+/** The ViT image tower and FLIP's patch dropout. */
+package dev.align.models.vision;
