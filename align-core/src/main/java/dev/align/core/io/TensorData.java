@@ -258,7 +258,7 @@ public record TensorData(DType dtype, long[] shape, ByteBuffer data) {
                 .order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** IEEE 754 binary16 to binary32; exact, keeps NaN payloads. Float.float16ToFloat is JDK 20+. */
+    /** IEEE 754 binary16 to binary32, exactly, keeping NaN payloads (JDK 20 has this built in). */
     static float halfToFloat(short half) {
         int bits = half & 0xffff;
         int sign = (bits & 0x8000) << 16;
