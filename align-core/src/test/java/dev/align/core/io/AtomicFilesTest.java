@@ -45,10 +45,11 @@ class AtomicFilesTest {
         Files.writeString(target, "old");
         IOException diskFull = new IOException("disk full");
 
-        IOException thrown = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
-            out.write(new byte[200_000]); // more than the buffer, so bytes reach the temp file
-            throw diskFull;
-        }));
+        IOException thrown = assertThrows(IOException.class,
+                () -> AtomicFiles.write(target, out -> {
+                    out.write(new byte[200_000]); // more than the buffer: bytes reach the disk
+                    throw diskFull;
+                }));
 
         assertSame(diskFull, thrown);
         assertEquals("old", Files.readString(target));
