@@ -3,6 +3,7 @@ package dev.align.core.json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,7 +16,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -64,7 +70,12 @@ public final class Json {
      */
     public static <T> T parse(String json, Class<T> type, String source) {
         try {
-            return MAPPER.readValue(json, type);
+            JsonNode tree = MAPPER.readTree(json);
+            if (tree == null || tree.isMissingNode()) {
+                throw new IllegalArgumentException(source + ": empty JSON, expected a " + type.getSimpleName());
+            }
+            checkKnownKeys(tree, type, "", source);
+            return MAPPER.treeToValue(tree, type);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "?" : e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -85,6 +96,32 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(String.format(
                     "%s: malformed JSON: %s", source, e.getOriginalMessage()), e);
+        }
+    }
+
+    /**
+     * Rejects keys that are not components of a record, recursively through nested records, before
+     * binding: Jackson would otherwise report a missing key first and hide the typo that caused it.
+     */
+    private static void checkKnownKeys(JsonNode node, Class<?> type, String path, String source) {
+        if (!type.isRecord() || !node.isObject()) {
+            return;
+        }
+        Map<String, RecordComponent> components = new LinkedHashMap<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            components.put(c.getName(), c);
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            RecordComponent c = components.get(key);
+            String where = path.isEmpty() ? key : path + "." + key;
+            if (c == null) {
+                throw new IllegalArgumentException(String.format(
+                        "%s: unknown key '%s'%s (you probably got a typo; known keys: %s)", source,
+                        key, path.isEmpty() ? "" : " in '" + path + "'",
+                        String.join(", ", new TreeSet<>(components.keySet()))));
+            }
+            checkKnownKeys(node.get(key), c.getType(), where, source);
         }
     }
 

@@ -1,0 +1,2 @@
+/** The {@code ./align} command line: one picocli command per library capability. */
+package dev.align.cli;
