@@ -1,0 +1,240 @@
+package dev.align.train.step;
+
+import static dev.align.core.Checks.checkArgument;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.align.models.clip.ClipModel;
+import dev.align.models.loss.LossGradients;
+import dev.align.models.vision.PatchDropout;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gradient caching (Gao et al. 2021, "GradCache"; OpenCLIP's {@code --accum-freq}): the exact
+ * loss and parameter gradients of a contrastive loss over a global batch of {@code N} pairs, with
+ * tower activations held for only one micro-batch at a time.
+ *
+ * <ol>
+ *   <li>Pass 1, no graph: every micro-batch of {@code microBatchSize} pairs is embedded and only
+ *       its embeddings are kept, {@code [N, E]} per tower in all.
+ *   <li>The {@link EmbeddingLoss} runs on the whole global batch and returns {@code dL/dI},
+ *       {@code dL/dT} {@code [N, E]} and the temperature gradients, which are added to the
+ *       {@code .grad} of {@code logit_scale} (and {@code logit_bias}).
+ *   <li>Pass 2: each micro-batch is embedded again with a graph and its slice of {@code dL/dI},
+ *       {@code dL/dT} is back-propagated into the tower parameters. By the chain rule the sum
+ *       over micro-batches is the full-batch gradient.
+ * </ol>
+ *
+ * <p><b>Gradients accumulate</b> into the parameters' {@code .grad}, as DJL's collectors do; zero
+ * them between steps (DJL's optimizers do on update). A tower whose parameters are all frozen
+ * ({@link ClipModel#lockImageTower}, LiT) is not recomputed in pass 2.
+ *
+ * <p><b>Patch dropout</b> (FLIP): pass 2 drops the same patches as pass 1 by restoring the
+ * {@link PatchDropout} call counter recorded before each micro-batch. After
+ * {@link #forwardBackward} the counter is its value before the call plus the number of
+ * micro-batches, as pass 1 alone leaves it, so a run that checkpoints {@code calls()} resumes
+ * with the same draws. Patches are keyed by (seed, call, index within the micro-batch), so the
+ * draws depend on the micro-batch size, not only on the global batch.
+ *
+ * <p><b>Memory</b>: every array made during a call lives in a sub-manager of the batch's manager
+ * and in {@link NDScope}s that are closed before the call returns; each micro-batch's graph is
+ * freed before the next one is built. The PyTorch engine is required (pass 1 switches grad mode
+ * off explicitly, since threads other than the engine's run with grad mode on).
+ *
+ * <pre>{@code
+ * GradientCache cache = new GradientCache(model, EmbeddingLoss.autograd(new InfoNceLoss()), 64);
+ * try (NDManager step = manager.newSubManager()) {
+ *     double loss = cache.forwardBackward(ps, pixels, ids);   // pixels [N, 3, S, S], ids [N, T]
+ *     optimizer.step(...);
+ * }
+ * }</pre>
+ */
+public final class GradientCache {
+
+    private final ClipModel model;
+    private final EmbeddingLoss loss;
+    private final int microBatchSize;
+
+    /**
+     * @param model the dual encoder whose parameters receive the gradients
+     * @param loss the contrastive loss over the global batch
+     * @param microBatchSize pairs per tower forward, {@code >= 1}; the last micro-batch of a step
+     *     may be smaller
+     */
+    public GradientCache(ClipModel model, EmbeddingLoss loss, int microBatchSize) {
+        checkArgument(model != null, "model must not be null");
+        checkArgument(loss != null, "loss must not be null");
+        checkArgument(microBatchSize >= 1, "microBatchSize must be >= 1, got %s", microBatchSize);
+        this.model = model;
+        this.loss = loss;
+        this.microBatchSize = microBatchSize;
+    }
+
+    /** The number of pairs per tower forward. */
+    public int microBatchSize() {
+        return microBatchSize;
+    }
+
+    /** The number of micro-batches a global batch of {@code n} pairs is split into. */
+    public int microBatches(long n) {
+        checkArgument(n >= 1, "batch size must be >= 1, got %s", n);
+        return Math.toIntExact((n + microBatchSize - 1) / microBatchSize);
+    }
+
+    /**
+     * Computes the loss of the global batch and adds its gradient with respect to every trainable
+     * parameter of the model to that parameter's {@code .grad}. The towers run in training mode.
+     * Must not be called while a {@code GradientCollector} is open (DJL allows one at a time).
+     *
+     * @param ps where parameter values come from ({@code new ParameterStore(manager, false)} or a
+     *     trainer's)
+     * @param pixels {@code [N, 3, S, S]} normalised pixels in the model's dtype
+     * @param ids {@code [N, T]} token ids
+     * @return the global-batch loss
+     * @throws IllegalArgumentException if the batch shapes disagree
+     */
+    public double forwardBackward(ParameterStore ps, NDArray pixels, NDArray ids) {
+        Shape ps4 = pixels.getShape();
+        Shape ts = ids.getShape();
+        checkArgument(ps4.dimension() == 4 && ps4.get(0) >= 1,
+                "pixels must be [N, 3, S, S] with N >= 1, got %s", ps4);
+        checkArgument(ts.dimension() == 2 && ts.get(0) == ps4.get(0),
+                "ids must be [N, T] with the N of pixels %s, got %s", ps4, ts);
+        checkArgument(pixels instanceof PtNDArray,
+                "gradient caching needs the PyTorch engine, got %s arrays", pixels.getClass());
+        long n = ps4.get(0);
+        int m = microBatches(n);
+        boolean trainImage = anyTrainable(true);
+        boolean trainText = anyTrainable(false);
+        PatchDropout dropout = model.visual().patchDropout();
+        long[] callsBefore = new long[m];
+
+        try (NDManager step = pixels.getManager().newSubManager(); NDScope scope = new NDScope()) {
+            // Pass 1: embeddings only. Grad mode is per thread and on by default off the
+            // engine's thread, so switch it off explicitly.
+            NDArray images;
+            NDArray texts;
+            boolean gradMode = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+            try {
+                NDList imageParts = new NDList(m);
+                NDList textParts = new NDList(m);
+                for (int k = 0; k < m; k++) {
+                    callsBefore[k] = dropout == null ? 0 : dropout.calls();
+                    try (NDScope micro = new NDScope()) {
+                        NDIndex rows = rows(k, n);
+                        NDArray image = model.encodeImage(ps, pixels.get(rows), true);   // [b, E]
+                        NDArray text = model.encodeText(ps, ids.get(rows), true);        // [b, E]
+                        keep(step, image, text);
+                        imageParts.add(image);
+                        textParts.add(text);
+                    }
+                }
+                images = m == 1 ? imageParts.get(0) : NDArrays.concat(imageParts);     // [N, E]
+                texts = m == 1 ? textParts.get(0) : NDArrays.concat(textParts);        // [N, E]
+                if (m > 1) {
+                    imageParts.close();
+                    textParts.close();
+                }
+            } finally {
+                JniUtils.setGradMode(gradMode);
+            }
+            long callsAfter = dropout == null ? 0 : dropout.calls();
+
+            try (LossGradients grads = loss.lossAndGradients(images, texts,
+                    model.logitScale().getArray(),
+                    model.logitBias() == null ? null : model.logitBias().getArray())) {
+                addGradient(model.logitScale(), grads.logitScaleGrad());
+                addGradient(model.logitBias(), grads.logitBiasGrad());
+                // Pass 2: recompute each micro-batch with a graph and push its slice of dL/dE.
+                try {
+                    for (int k = 0; k < m; k++) {
+                        NDIndex rows = rows(k, n);
+                        if (trainImage) {
+                            if (dropout != null) {
+                                dropout.setState(dropout.seed(), callsBefore[k]);
+                            }
+                            try (NDScope micro = new NDScope();
+                                    GradientCollector collector = newCollector()) {
+                                NDArray image = model.encodeImage(ps, pixels.get(rows), true);
+                                backward(image, grads.imageGrad().get(rows));
+                            }
+                        }
+                        if (trainText) {
+                            try (NDScope micro = new NDScope();
+                                    GradientCollector collector = newCollector()) {
+                                NDArray text = model.encodeText(ps, ids.get(rows), true);
+                                backward(text, grads.textGrad().get(rows));
+                            }
+                        }
+                    }
+                } finally {
+                    if (dropout != null) {
+                        dropout.setState(dropout.seed(), callsAfter);
+                    }
+                }
+                return grads.loss().toType(DataType.FLOAT64, false).getDouble();
+            }
+        }
+    }
+
+    /** Rows {@code [k b, min(N, (k + 1) b))} of micro-batch {@code k}. */
+    private NDIndex rows(int k, long n) {
+        long start = (long) k * microBatchSize;
+        return new NDIndex("{}:{}", start, Math.min(n, start + microBatchSize));
+    }
+
+    /** Whether any parameter of the image tower ({@code visual.*}) or the text tower is trainable. */
+    private boolean anyTrainable(boolean image) {
+        for (Map.Entry<String, Parameter> e : model.openClipParameters().entrySet()) {
+            String name = e.getKey();
+            if (name.equals("logit_scale") || name.equals("logit_bias")) {
+                continue;
+            }
+            if (name.startsWith("visual.") == image && e.getValue().requiresGradient()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private GradientCollector newCollector() {
+        return model.logitScale().getArray().getManager().getEngine().newGradientCollector();
+    }
+
+    /** Moves arrays made inside an inner scope to the step's manager, out of the scope. */
+    private static void keep(NDManager step, NDArray... arrays) {
+        for (NDArray a : List.of(arrays)) {
+            NDScope.unregister(a);
+            a.attach(step);
+        }
+    }
+
+    /** {@code .grad(parameter) += g}, as a backward from the leaf itself (no array is created). */
+    private static void addGradient(Parameter parameter, NDArray g) {
+        if (parameter == null || g == null || !parameter.requiresGradient()) {
+            return;
+        }
+        NDArray value = parameter.getArray();
+        NDArray grad = g.getShape().equals(value.getShape()) && g.getDataType() == value.getDataType()
+                ? g : g.reshape(value.getShape()).toType(value.getDataType(), false);
+        backward(value, grad);
+    }
+
+    /** Accumulates {@code sum(z * g)}'s gradient through {@code z}'s graph, without the product. */
+    private static void backward(NDArray z, NDArray g) {
+        JniUtils.backward((PtNDArray) z, (PtNDArray) g, false, false);
+    }
+}
