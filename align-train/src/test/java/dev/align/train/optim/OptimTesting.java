@@ -32,8 +32,9 @@ final class OptimTesting {
             NDArray loss = null;
             for (Map.Entry<String, NDArray> e : grads.entrySet()) {
                 NDArray w = params.get(e.getKey()).getArray();
-                NDArray term = e.getValue().mul(w).sum(); // G first: the result lands in G's manager
-                term.attach(scope);
+                NDArray product = e.getValue().mul(w); // lands in G's manager: move it to scope
+                product.attach(scope);
+                NDArray term = product.sum(); // [] in scope
                 loss = loss == null ? term : loss.add(term);
                 loss.attach(scope);
             }
