@@ -34,7 +34,6 @@ public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -100,8 +99,9 @@ public final class Json {
     }
 
     /**
-     * Rejects keys that are not components of a record, recursively through nested records, before
-     * binding: Jackson would otherwise report a missing key first and hide the typo that caused it.
+     * Rejects keys that are not components of a record and requires every component not marked
+     * {@link JsonOptional}, recursively through nested records, before binding: Jackson would
+     * otherwise report a missing key first and hide the typo that caused it.
      */
     private static void checkKnownKeys(JsonNode node, Class<?> type, String path, String source) {
         if (!type.isRecord() || !node.isObject()) {
@@ -122,6 +122,12 @@ public final class Json {
                         String.join(", ", new TreeSet<>(components.keySet()))));
             }
             checkKnownKeys(node.get(key), c.getType(), where, source);
+        }
+        for (RecordComponent c : components.values()) {
+            if (!node.has(c.getName()) && !c.isAnnotationPresent(JsonOptional.class)) {
+                throw new IllegalArgumentException(String.format("%s: missing key '%s'%s", source,
+                        c.getName(), path.isEmpty() ? "" : " in '" + path + "'"));
+            }
         }
     }
 

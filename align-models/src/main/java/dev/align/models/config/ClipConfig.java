@@ -3,6 +3,7 @@ package dev.align.models.config;
 import static dev.align.core.Checks.checkArgument;
 
 import dev.align.core.json.Json;
+import dev.align.core.json.JsonOptional;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,7 @@ public record ClipConfig(
         int schemaVersion,
         int embedDim,
         double initLogitScale,
-        Double initLogitBias,
+        @JsonOptional Double initLogitBias,
         VisionConfig vision,
         TextConfig text) {
 

@@ -1,0 +1,52 @@
+package dev.align.cli;
+
+import dev.align.core.json.Json;
+import dev.align.train.TrainResult;
+import dev.align.train.Trainer;
+import dev.align.train.config.TrainConfig;
+import dev.align.train.data.DataSources;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./align train}: contrastive training from a JSON run config. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a dual encoder from a JSON run config.",
+            "OUT gets metrics.jsonl (one JSON line per step), training.png (loss and lr), "
+                    + "checkpoints/ (the newest few, written atomically) and model/ "
+                    + "(model.safetensors with OpenCLIP keys + model.json), which every command "
+                    + "taking a model accepts. A progress bar goes to stderr."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+            description = "Run config JSON (strict: unknown keys are rejected). Keys: schemaVersion, "
+                    + "model {preset | config, patchDropout}, data {kind}, loss {kind INFONCE|SIGLIP|"
+                    + "SIGLIP_CHUNKED, labelSmoothing, chunk}, optimizer {peakLr, minLr, warmupSteps, "
+                    + "weightDecay, beta1, beta2, eps, gradClipNorm}, globalBatch, microBatch, steps, "
+                    + "seed, threads, checkpointEvery, keepCheckpoints, lockImage, lockText, device.")
+    Path config;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from the newest valid checkpoint in OUT; "
+            + "the result is bit-identical to a run that never stopped.")
+    boolean resume;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainConfig cfg = TrainConfig.fromJson(config);
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            // must happen before the engine loads (DJL reads it once)
+            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(cfg.threads()));
+        }
+        try (Trainer trainer = Trainer.open(cfg, DataSources.open(cfg), out, resume)) {
+            System.err.println(trainer.optimizer().describeGroups());
+            TrainResult result = trainer.run(System.err);
+            System.out.println(Json.write(result));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.align.train;
+
+import static dev.align.core.Checks.checkArgument;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import dev.align.core.data.ImageTextBatch;
+import dev.align.core.data.ImageTextSource;
+import dev.align.core.io.AtomicFiles;
+import dev.align.core.json.Json;
+import dev.align.models.clip.ClipModel;
+import dev.align.models.io.ModelFolder;
+import dev.align.models.io.OpenClipWeights;
+import dev.align.models.loss.ChunkedSigLipLoss;
+import dev.align.models.loss.InfoNceLoss;
+import dev.align.models.loss.SigLipLoss;
+import dev.align.models.vision.PatchDropout;
+import dev.align.train.checkpoint.Checkpoints;
+import dev.align.train.checkpoint.Provenance;
+import dev.align.train.checkpoint.TrainState;
+import dev.align.train.config.LossSpec;
+import dev.align.train.config.TrainConfig;
+import dev.align.train.metrics.MetricsLog;
+import dev.align.train.metrics.ProgressBar;
+import dev.align.train.metrics.StepMetrics;
+import dev.align.train.metrics.TrainingPlot;
+import dev.align.train.optim.AdamW;
+import dev.align.train.optim.AdamWConfig;
+import dev.align.train.optim.CosineSchedule;
+import dev.align.train.optim.GradClip;
+import dev.align.train.step.EmbeddingLoss;
+import dev.align.train.step.GradientCache;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a dual encoder as OpenCLIP does: AdamW with decoupled weight decay, warmup then cosine,
+ * global-norm clipping, {@code logit_scale} clamped to [0, ln 100] after every step, and the loss
+ * over the whole global batch however small the micro-batches (gradient caching). Writes to its
+ * output folder {@code metrics.jsonl}, {@code training.png}, {@code checkpoints/} and the final
+ * {@code model/} folder; {@link #open} with {@code resume} continues from the newest valid
+ * checkpoint and ends with the same weights as a run that never stopped.
+ */
+public final class Trainer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final TrainConfig cfg;
+    private final Path out;
+    private final NDManager manager;
+    private final ClipModel model;
+    private final List<Parameter> trainable;
+    private final AdamW optimizer;
+    private final CosineSchedule schedule;
+    private final GradientCache accumulator;
+    private final Checkpoints checkpoints;
+    private final ImageTextSource data;
+    private final Provenance provenance;
+    private final Seeds seeds;
+    private TrainState state;
+
+    private Trainer(TrainConfig cfg, ImageTextSource data, Path out, boolean resume) throws IOException {
+        this.cfg = cfg;
+        this.out = out;
+        this.data = data;
+        this.seeds = new Seeds(cfg.seed());
+        this.manager = NDManager.newBaseManager(Device.fromName(cfg.device()));
+        this.model = ClipModel.create(cfg.model().resolve(), manager, DataType.FLOAT32, seeds.init());
+        model.lockImageTower(cfg.lockImage());
+        model.lockTextTower(cfg.lockText());
+        this.trainable = model.openClipParameters().values().stream()
+                .filter(Parameter::requiresGradient).toList();
+        var o = cfg.optimizer();
+        this.optimizer = new AdamW(model.openClipParameters(),
+                new AdamWConfig(o.beta1(), o.beta2(), o.eps(), o.weightDecay()));
+        this.schedule = new CosineSchedule(o.peakLr(), o.minLr(), o.warmupSteps(), cfg.steps());
+        this.accumulator = new GradientCache(model, lossOf(cfg.loss()), cfg.microBatch());
+        this.checkpoints = new Checkpoints(out.resolve("checkpoints"), cfg.keepCheckpoints());
+        this.provenance = Provenance.now(cfg.toJson(), cfg.seed());
+        this.state = restore(resume);
+    }
+
+    /**
+     * Prepares a run writing into {@code out}.
+     *
+     * @param data the training pairs; the trainer seeks it on resume and closes it at the end
+     * @param resume continue from the newest valid checkpoint in {@code out} (a fresh start if
+     *     there is none); without it, {@code out} must hold no checkpoints
+     */
+    public static Trainer open(TrainConfig cfg, ImageTextSource data, Path out, boolean resume)
+            throws IOException {
+        Files.createDirectories(out);
+        return new Trainer(cfg, data, out, resume);
+    }
+
+    private TrainState restore(boolean resume) throws IOException {
+        Optional<Checkpoints.Found> found = checkpoints.latestValid();
+        if (!resume) {
+            checkArgument(checkpoints.listNewestFirst().isEmpty(),
+                    "%s already holds checkpoints: pass --resume to continue that run, or choose "
+                            + "another output folder", out);
+            setDropoutState(0);
+            AtomicFiles.write(out.resolve("provenance.json"), Json.write(provenance).getBytes(StandardCharsets.UTF_8));
+            return TrainState.start();
+        }
+        if (found.isEmpty()) {
+            LOG.info("no checkpoint in {}: starting from step 0", out);
+            setDropoutState(0);
+            return TrainState.start();
+        }
+        TrainState s = found.get().state();
+        OpenClipWeights.load(model, found.get().model());
+        optimizer.loadState(found.get().optimizer());
+        data.seek(s.dataPosition());
+        setDropoutState(s.patchDropoutCalls());
+        LOG.info("resuming from {} (step {})", found.get().path(), s.step());
+        return s;
+    }
+
+    /** The model being trained. */
+    public ClipModel model() {
+        return model;
+    }
+
+    /** The optimizer (its parameter groups can be printed with {@code describeGroups()}). */
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    /** Steps completed so far. */
+    public long step() {
+        return state.step();
+    }
+
+    /** Runs to {@code cfg.steps()}, printing progress to {@code err}. */
+    public TrainResult run(PrintStream err) throws IOException {
+        ProgressBar progress = new ProgressBar(err, cfg.steps());
+        ParameterStore ps = new ParameterStore(manager, false);
+        int b = cfg.globalBatch();
+        long start = System.nanoTime();
+        double loss = Double.NaN;
+        try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), state.step())) {
+            for (long step = state.step(); step < cfg.steps(); step++) {
+                long t0 = System.nanoTime();
+                double lr = schedule.lr(step);
+                double gradNorm;
+                try (NDManager scope = manager.newSubManager()) {             // every step tensor dies here
+                    ImageTextBatch batch = data.next(b);
+                    int s = batch.imageSize();
+                    NDArray pixels = scope.create(batch.pixels(), new Shape(b, 3, s, s));
+                    NDArray ids = scope.create(batch.tokenIds(), new Shape(b, batch.contextLength()));
+                    loss = accumulator.forwardBackward(ps, pixels, ids);      // global-batch loss
+                    gradNorm = GradClip.clipGlobalNorm(trainable, cfg.optimizer().gradClipNorm());
+                }
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDivergedException("loss", loss, step + 1);
+                }
+                if (!Double.isFinite(gradNorm)) {
+                    throw new TrainingDivergedException("gradient norm", gradNorm, step + 1);
+                }
+                optimizer.step(lr);
+                model.clampLogitScale(Math.log(100));                          // temperature >= 0.01
+                state = new TrainState(step + 1, data.position(), dropoutCalls(), null);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                StepMetrics m = new StepMetrics(step + 1, loss, lr, gradNorm, parameterNorm(),
+                        Math.exp(model.logitScale().getArray().getFloat()), b / seconds,
+                        (System.nanoTime() - start) / 1e9, data.skipped());
+                metrics.log(m);
+                progress.update(m, seconds * (cfg.steps() - step - 1));
+                if (cfg.isCheckpointStep(step)) {
+                    checkpoints.save(model, optimizer, state, provenance);
+                }
+            }
+            Path modelDir = out.resolve("model");
+            ModelFolder.save(model, modelDir);
+            AtomicFiles.write(modelDir.resolve("provenance.json"), Json.write(provenance).getBytes(StandardCharsets.UTF_8));
+            TrainingPlot.write(metrics.history(), out.resolve("training.png"));
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            return new TrainResult(state.step(), loss, modelDir, metrics.history().isEmpty() ? 0
+                    : (double) b * metrics.history().size() / Math.max(elapsed, 1e-9));
+        }
+    }
+
+    /** The embedding loss gradient caching needs, from the config. */
+    static EmbeddingLoss lossOf(LossSpec spec) {
+        return switch (spec.kind()) {
+            case INFONCE -> EmbeddingLoss.autograd(new InfoNceLoss(spec.labelSmoothing()));
+            case SIGLIP -> EmbeddingLoss.autograd(new SigLipLoss());
+            case SIGLIP_CHUNKED -> EmbeddingLoss.chunked(new ChunkedSigLipLoss(spec.chunk()));
+        };
+    }
+
+    private double parameterNorm() {
+        double sum = 0;
+        for (Parameter p : trainable) {
+            try (NDArray sq = p.getArray().square(); NDArray s = sq.sum();
+                    NDArray d = s.toType(DataType.FLOAT64, true)) {
+                sum += d.getDouble();
+            }
+        }
+        return Math.sqrt(sum);
+    }
+
+    private long dropoutCalls() {
+        PatchDropout d = model.visual().patchDropout();
+        return d == null ? 0 : d.calls();
+    }
+
+    private void setDropoutState(long calls) {
+        PatchDropout d = model.visual().patchDropout();
+        if (d != null) {
+            d.setState(seeds.dropout(), calls);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            data.close();
+        } finally {
+            optimizer.close();
+            manager.close();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package dev.align.train.config;
+
+/** Where training pairs come from. */
+public enum DataKind {
+    /** Procedural coloured squares with captions, generated on the fly (no download). */
+    SYNTHETIC
+}
