@@ -42,6 +42,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,6 +147,14 @@ public final class Trainer implements AutoCloseable {
 
     /** Runs to {@code cfg.steps()}, printing progress to {@code err}. */
     public TrainResult run(PrintStream err) throws IOException {
+        return run(err, m -> { });
+    }
+
+    /**
+     * Runs to {@code cfg.steps()}, printing progress to {@code err} and handing every step's
+     * metrics to {@code observer} (after the metrics line is written, before the checkpoint).
+     */
+    public TrainResult run(PrintStream err, Consumer<StepMetrics> observer) throws IOException {
         ProgressBar progress = new ProgressBar(err, cfg.steps());
         ParameterStore ps = new ParameterStore(manager, false);
         int b = cfg.globalBatch();
@@ -179,6 +188,7 @@ public final class Trainer implements AutoCloseable {
                         (System.nanoTime() - start) / 1e9, data.skipped());
                 metrics.log(m);
                 progress.update(m, seconds * (cfg.steps() - step - 1));
+                observer.accept(m);
                 if (cfg.isCheckpointStep(step)) {
                     checkpoints.save(model, optimizer, state, provenance);
                 }
@@ -200,6 +210,11 @@ public final class Trainer implements AutoCloseable {
             case SIGLIP -> EmbeddingLoss.autograd(new SigLipLoss());
             case SIGLIP_CHUNKED -> EmbeddingLoss.chunked(new ChunkedSigLipLoss(spec.chunk()));
         };
+    }
+
+    /** Arrays alive in the trainer's manager and its children: flat from step to step. */
+    public int liveArrayCount() {
+        return manager.getManagedArrays().size();
     }
 
     private double parameterNorm() {

@@ -143,11 +143,14 @@ public final class ClipModel extends ModuleBlock {
      */
     public void clampLogitScale(double max) {
         NDArray scale = logitScale.getArray();
-        double v = scale.toType(DataType.FLOAT64, false).getDouble();
+        double v;
+        try (NDArray d = scale.toType(DataType.FLOAT64, true)) {
+            v = d.getDouble();
+        }
         double clamped = Math.max(0, Math.min(max, v));
         if (clamped != v) {
-            try (NDArray c = scale.getManager().create(clamped).toType(scale.getDataType(), false)) {
-                scale.set(c.toByteBuffer());
+            try (NDManager tmp = scale.getManager().newSubManager()) {
+                scale.set(tmp.create(clamped).toType(scale.getDataType(), false).toByteBuffer());
             }
         }
     }
