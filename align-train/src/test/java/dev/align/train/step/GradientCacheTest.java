@@ -238,6 +238,54 @@ class GradientCacheTest {
         }
     }
 
+    /**
+     * Within one call: the loss sees only the batch and the two cached {@code [N, E]} embedding
+     * matrices, and every micro-batch starts with the same number of live arrays (its
+     * predecessor's graph is gone). Observed through the parameter store, which each image
+     * forward asks for {@code visual.conv1.weight}.
+     */
+    @Test
+    void holdsOneMicroBatchGraphAtATime() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ClipConfig cfg = ClipConfig.test();
+            ClipModel model = ClipModel.create(cfg.withVision(cfg.vision().withPatchDropout(0.5)),
+                    manager, DataType.FLOAT32, 6);
+            Parameter conv = model.openClipParameters().get("visual.conv1.weight");
+            List<Integer> liveAtImageForward = new ArrayList<>();
+            ParameterStore ps = new ParameterStore(manager, false) {
+                @Override
+                public NDArray getValue(Parameter p, ai.djl.Device device, boolean training) {
+                    if (p == conv) {
+                        liveAtImageForward.add(manager.getManagedArrays().size());
+                    }
+                    return super.getValue(p, device, training);
+                }
+            };
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray pixels = pixels(batch, 12, DataType.FLOAT32, 3);
+                NDArray ids = ids(batch, 12, 3);
+                List<String> atLoss = new ArrayList<>();
+                EmbeddingLoss inner = EmbeddingLoss.autograd(new InfoNceLoss());
+                EmbeddingLoss spy = (img, txt, s, b) -> {
+                    batch.getManagedArrays().forEach(a -> atLoss.add(a.getShape().toString()));
+                    return inner.lossAndGradients(img, txt, s, b);
+                };
+                new GradientCache(model, spy, 3).forwardBackward(ps, pixels, ids);
+                atLoss.sort(null);
+                assertEquals(List.of("(12, 24)", "(12, 24)", "(12, 3, 16, 16)", "(12, 8)"), atLoss,
+                        "at the loss only the batch and the cached [N, E] embeddings may be live");
+                assertEquals(8, liveAtImageForward.size(), "4 micro-batches, 2 passes");
+                for (int k = 1; k < 4; k++) {
+                    // pass 1 keeps exactly the micro-batch's two [b, E] embeddings, nothing else
+                    assertEquals(liveAtImageForward.get(0) + 2 * k, liveAtImageForward.get(k),
+                            "pass 1 grows at micro-batch " + k + ": " + liveAtImageForward);
+                    assertEquals(liveAtImageForward.get(4), liveAtImageForward.get(4 + k),
+                            "pass 2 grows at micro-batch " + k + ": " + liveAtImageForward);
+                }
+            }
+        }
+    }
+
     @Test
     void rejectsMismatchedBatch() {
         try (NDManager manager = NDManager.newBaseManager()) {
