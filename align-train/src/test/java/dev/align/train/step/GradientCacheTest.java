@@ -167,12 +167,20 @@ class GradientCacheTest {
         }
     }
 
+    /** DJL.md section 6: threads other than the engine's start with grad mode on. */
     @Test
     void runsOnAThreadWhereGradModeIsOnAndLeavesItOn() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             ClipModel model = ClipModel.create(ClipConfig.test(), manager, DataType.FLOAT64, 4);
             ParameterStore ps = new ParameterStore(manager, false);
-            GradientCache cache = new GradientCache(model, EmbeddingLoss.autograd(new InfoNceLoss()), 2);
+            EmbeddingLoss inner = EmbeddingLoss.autograd(new InfoNceLoss());
+            List<Boolean> cachedHasGraph = new ArrayList<>();
+            EmbeddingLoss spy = (img, txt, s, b) -> {
+                cachedHasGraph.add(hasGraph(img));
+                cachedHasGraph.add(hasGraph(txt));
+                return inner.lossAndGradients(img, txt, s, b);
+            };
+            GradientCache cache = new GradientCache(model, spy, 2);
             try (NDManager batch = manager.newSubManager()) {
                 NDArray pixels = pixels(batch, 5, DataType.FLOAT64, 7);
                 NDArray ids = ids(batch, 5, 8);
@@ -197,6 +205,8 @@ class GradientCacheTest {
                 assertTrue((Boolean) r[0], "DJL.md: grad mode is on off the engine's thread");
                 assertTrue((Boolean) r[2], "grad mode must be restored");
                 assertEquals(here, (Double) r[1], 1e-12);
+                assertEquals(List.of(false, false, false, false), cachedHasGraph,
+                        "pass 1 must build no graph, on either thread");
                 Map<String, double[]> thereGrads = gradients(model, true);
                 for (String name : hereGrads.keySet()) {
                     assertTrue(relError(thereGrads.get(name), hereGrads.get(name)) <= 1e-12, name);
@@ -321,6 +331,21 @@ class GradientCacheTest {
                     model.logitBias() == null ? null : model.logitBias().getArray());
             gc.backward(value);
             return value.toType(DataType.FLOAT64, false).getDouble();
+        }
+    }
+
+    /**
+     * Whether {@code x} has an autograd graph behind it. {@code JniUtils.requiresGrad} cannot
+     * tell (it is false for every non-leaf, even inside a collector) and asking a leaf for its
+     * {@code grad_fn} crashes the JVM, so try a backward: without a graph PyTorch refuses it.
+     */
+    private static boolean hasGraph(NDArray x) {
+        try (NDArray ones = x.onesLike()) {
+            JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) x,
+                    (ai.djl.pytorch.engine.PtNDArray) ones, false, false);
+            return true;
+        } catch (ai.djl.engine.EngineException e) {
+            return false;
         }
     }
 
