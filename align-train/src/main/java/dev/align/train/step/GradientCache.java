@@ -18,7 +18,6 @@ import ai.djl.training.ParameterStore;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.loss.LossGradients;
 import dev.align.models.vision.PatchDropout;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,6 +67,8 @@ public final class GradientCache {
     private final int microBatchSize;
 
     /**
+     * A gradient cache for {@code model}; it holds no arrays between calls.
+     *
      * @param model the dual encoder whose parameters receive the gradients
      * @param loss the contrastive loss over the global batch
      * @param microBatchSize pairs per tower forward, {@code >= 1}; the last micro-batch of a step
@@ -106,15 +107,15 @@ public final class GradientCache {
      * @throws IllegalArgumentException if the batch shapes disagree
      */
     public double forwardBackward(ParameterStore ps, NDArray pixels, NDArray ids) {
-        Shape ps4 = pixels.getShape();
-        Shape ts = ids.getShape();
-        checkArgument(ps4.dimension() == 4 && ps4.get(0) >= 1,
-                "pixels must be [N, 3, S, S] with N >= 1, got %s", ps4);
-        checkArgument(ts.dimension() == 2 && ts.get(0) == ps4.get(0),
-                "ids must be [N, T] with the N of pixels %s, got %s", ps4, ts);
+        Shape pixelShape = pixels.getShape();
+        Shape idShape = ids.getShape();
+        checkArgument(pixelShape.dimension() == 4 && pixelShape.get(0) >= 1,
+                "pixels must be [N, 3, S, S] with N >= 1, got %s", pixelShape);
+        checkArgument(idShape.dimension() == 2 && idShape.get(0) == pixelShape.get(0),
+                "ids must be [N, T] with the N of pixels %s, got %s", pixelShape, idShape);
         checkArgument(pixels instanceof PtNDArray,
                 "gradient caching needs the PyTorch engine, got %s arrays", pixels.getClass());
-        long n = ps4.get(0);
+        long n = pixelShape.get(0);
         int m = microBatches(n);
         boolean trainImage = anyTrainable(true);
         boolean trainText = anyTrainable(false);
@@ -216,7 +217,7 @@ public final class GradientCache {
 
     /** Moves arrays made inside an inner scope to the step's manager, out of the scope. */
     private static void keep(NDManager step, NDArray... arrays) {
-        for (NDArray a : List.of(arrays)) {
+        for (NDArray a : arrays) {
             NDScope.unregister(a);
             a.attach(step);
         }

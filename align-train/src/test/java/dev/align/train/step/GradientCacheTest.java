@@ -167,12 +167,20 @@ class GradientCacheTest {
         }
     }
 
+    /** DJL.md section 6: threads other than the engine's start with grad mode on. */
     @Test
     void runsOnAThreadWhereGradModeIsOnAndLeavesItOn() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             ClipModel model = ClipModel.create(ClipConfig.test(), manager, DataType.FLOAT64, 4);
             ParameterStore ps = new ParameterStore(manager, false);
-            GradientCache cache = new GradientCache(model, EmbeddingLoss.autograd(new InfoNceLoss()), 2);
+            EmbeddingLoss inner = EmbeddingLoss.autograd(new InfoNceLoss());
+            List<Boolean> cachedHasGraph = new ArrayList<>();
+            EmbeddingLoss spy = (img, txt, s, b) -> {
+                cachedHasGraph.add(hasGraph(img));
+                cachedHasGraph.add(hasGraph(txt));
+                return inner.lossAndGradients(img, txt, s, b);
+            };
+            GradientCache cache = new GradientCache(model, spy, 2);
             try (NDManager batch = manager.newSubManager()) {
                 NDArray pixels = pixels(batch, 5, DataType.FLOAT64, 7);
                 NDArray ids = ids(batch, 5, 8);
@@ -197,6 +205,8 @@ class GradientCacheTest {
                 assertTrue((Boolean) r[0], "DJL.md: grad mode is on off the engine's thread");
                 assertTrue((Boolean) r[2], "grad mode must be restored");
                 assertEquals(here, (Double) r[1], 1e-12);
+                assertEquals(List.of(false, false, false, false), cachedHasGraph,
+                        "pass 1 must build no graph, on either thread");
                 Map<String, double[]> thereGrads = gradients(model, true);
                 for (String name : hereGrads.keySet()) {
                     assertTrue(relError(thereGrads.get(name), hereGrads.get(name)) <= 1e-12, name);
@@ -238,6 +248,54 @@ class GradientCacheTest {
         }
     }
 
+    /**
+     * Within one call: the loss sees only the batch and the two cached {@code [N, E]} embedding
+     * matrices, and every micro-batch starts with the same number of live arrays (its
+     * predecessor's graph is gone). Observed through the parameter store, which each image
+     * forward asks for {@code visual.conv1.weight}.
+     */
+    @Test
+    void holdsOneMicroBatchGraphAtATime() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ClipConfig cfg = ClipConfig.test();
+            ClipModel model = ClipModel.create(cfg.withVision(cfg.vision().withPatchDropout(0.5)),
+                    manager, DataType.FLOAT32, 6);
+            Parameter conv = model.openClipParameters().get("visual.conv1.weight");
+            List<Integer> liveAtImageForward = new ArrayList<>();
+            ParameterStore ps = new ParameterStore(manager, false) {
+                @Override
+                public NDArray getValue(Parameter p, ai.djl.Device device, boolean training) {
+                    if (p == conv) {
+                        liveAtImageForward.add(manager.getManagedArrays().size());
+                    }
+                    return super.getValue(p, device, training);
+                }
+            };
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray pixels = pixels(batch, 12, DataType.FLOAT32, 3);
+                NDArray ids = ids(batch, 12, 3);
+                List<String> atLoss = new ArrayList<>();
+                EmbeddingLoss inner = EmbeddingLoss.autograd(new InfoNceLoss());
+                EmbeddingLoss spy = (img, txt, s, b) -> {
+                    batch.getManagedArrays().forEach(a -> atLoss.add(a.getShape().toString()));
+                    return inner.lossAndGradients(img, txt, s, b);
+                };
+                new GradientCache(model, spy, 3).forwardBackward(ps, pixels, ids);
+                atLoss.sort(null);
+                assertEquals(List.of("(12, 24)", "(12, 24)", "(12, 3, 16, 16)", "(12, 8)"), atLoss,
+                        "at the loss only the batch and the cached [N, E] embeddings may be live");
+                assertEquals(8, liveAtImageForward.size(), "4 micro-batches, 2 passes");
+                for (int k = 1; k < 4; k++) {
+                    // pass 1 keeps exactly the micro-batch's two [b, E] embeddings, nothing else
+                    assertEquals(liveAtImageForward.get(0) + 2 * k, liveAtImageForward.get(k),
+                            "pass 1 grows at micro-batch " + k + ": " + liveAtImageForward);
+                    assertEquals(liveAtImageForward.get(4), liveAtImageForward.get(4 + k),
+                            "pass 2 grows at micro-batch " + k + ": " + liveAtImageForward);
+                }
+            }
+        }
+    }
+
     @Test
     void rejectsMismatchedBatch() {
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -273,6 +331,21 @@ class GradientCacheTest {
                     model.logitBias() == null ? null : model.logitBias().getArray());
             gc.backward(value);
             return value.toType(DataType.FLOAT64, false).getDouble();
+        }
+    }
+
+    /**
+     * Whether {@code x} has an autograd graph behind it. {@code JniUtils.requiresGrad} cannot
+     * tell (it is false for every non-leaf, even inside a collector) and asking a leaf for its
+     * {@code grad_fn} crashes the JVM, so try a backward: without a graph PyTorch refuses it.
+     */
+    private static boolean hasGraph(NDArray x) {
+        try (NDArray ones = x.onesLike()) {
+            JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) x,
+                    (ai.djl.pytorch.engine.PtNDArray) ones, false, false);
+            return true;
+        } catch (ai.djl.engine.EngineException e) {
+            return false;
         }
     }
 
