@@ -12,9 +12,9 @@ public final class ImageDecodeException extends IOException {
 
     /** Why an image was rejected. */
     public enum Kind {
-        /** The bytes are not a valid image of their format (bad header, truncated data). */
+        /** The bytes are not a valid image (unknown signature, bad header, truncated data). */
         CORRUPT("corrupt_image"),
-        /** No ImageIO reader knows the format (for example WebP without a plugin). */
+        /** A known format that no installed ImageIO reader decodes (WebP without a plugin). */
         UNSUPPORTED("unsupported_image"),
         /** The header claims more pixels than allowed: a possible decompression bomb. */
         TOO_LARGE("too_large");

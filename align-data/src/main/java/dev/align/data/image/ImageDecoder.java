@@ -190,6 +190,12 @@ public final class ImageDecoder {
         return size;
     }
 
+    /** RIFF container with a WEBP form type. */
+    private static boolean isWebp(byte[] b) {
+        return b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
+                && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P';
+    }
+
     private static String formatName(ImageReader reader) {
         try {
             return reader.getFormatName();
@@ -210,9 +216,13 @@ public final class ImageDecoder {
                 new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new ImageDecodeException(ImageDecodeException.Kind.UNSUPPORTED,
-                        "no ImageIO reader recognises these " + encoded.length
-                                + " bytes (WebP needs an ImageIO plugin)", null);
+                if (isWebp(encoded)) {
+                    throw new ImageDecodeException(ImageDecodeException.Kind.UNSUPPORTED,
+                            "WebP image, but no ImageIO WebP reader is on the class path (add "
+                                    + "one, e.g. TwelveMonkeys imageio-webp)", null);
+                }
+                throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+                        "no ImageIO reader recognises these " + encoded.length + " bytes", null);
             }
             ImageReader reader = readers.next();
             List<String> warnings = new ArrayList<>();

@@ -9,9 +9,12 @@ import dev.align.data.internal.Seeds;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -316,8 +319,44 @@ public final class ShardReader implements Iterator<Sample>, AutoCloseable {
                         "shard unreadable from here on, dropping the sample being read: " + e);
                 return;
             }
+            if (!endsWithEofMarker()) {
+                // commons-compress treats a file cut inside a header as a normal end; the
+                // missing end-of-archive blocks are what tell the two apart.
+                skip(SkipReason.TRUNCATED_SHARD, key == null ? "" : key,
+                        "shard ends without the tar end-of-archive blocks, dropping the sample "
+                                + "being read");
+                return;
+            }
             if (key != null) {
                 emit(key, members);
+            }
+        }
+
+        /**
+         * Whether the file ends as every complete tar does: a length that is a multiple of the
+         * 512-byte block, and two zero blocks (the end-of-archive marker, possibly followed by
+         * zero padding to the record size).
+         */
+        private boolean endsWithEofMarker() {
+            try (FileChannel channel = FileChannel.open(Path.of(shard), StandardOpenOption.READ)) {
+                long size = channel.size();
+                if (size % 512 != 0 || size < 1024) {
+                    return false;
+                }
+                ByteBuffer tail = ByteBuffer.allocate(1024);
+                while (tail.hasRemaining()) {
+                    if (channel.read(tail, size - 1024 + tail.position()) < 0) {
+                        return false;
+                    }
+                }
+                for (byte b : tail.array()) {
+                    if (b != 0) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (IOException e) {
+                return false;
             }
         }
 

@@ -9,8 +9,10 @@ import dev.align.data.image.ImageDecodeException;
 public enum SkipReason {
     /** The shard file cannot be opened; all its samples are missing. */
     UNREADABLE_SHARD("unreadable_shard"),
-    /** The tar ends early or has a broken header: the rest of the shard is lost, including the
-     * sample being read at the break (it cannot be known complete). */
+    /**
+     * The tar ends early (no end-of-archive blocks) or has a broken header: the rest of the shard
+     * is lost, including the sample being read at the break (it cannot be known complete).
+     */
     TRUNCATED_SHARD("truncated_shard"),
     /** A member name is absolute or has a {@code ..} component. */
     UNSAFE_PATH("unsafe_path"),
@@ -30,7 +32,7 @@ public enum SkipReason {
     INVALID_UTF8("invalid_utf8"),
     /** An image header or its pixel data cannot be decoded. */
     CORRUPT_IMAGE("corrupt_image"),
-    /** No ImageIO reader for the image format (WebP without a plugin). */
+    /** A WebP image and no ImageIO WebP reader on the class path. */
     UNSUPPORTED_IMAGE("unsupported_image"),
     /** The image header claims more pixels than the limit (a possible decompression bomb). */
     TOO_LARGE("too_large");

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -49,11 +48,11 @@ final class Fixtures {
     }
 
     /** Members in the given order, written with no checks at all. */
-    static Path rawTar(Path file, Map<String, byte[]> members) throws IOException {
+    static Path rawTar(Path file, List<Map.Entry<String, byte[]>> members) throws IOException {
         try (OutputStream out = Files.newOutputStream(file);
                 TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8")) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            for (Map.Entry<String, byte[]> m : members.entrySet()) {
+            for (Map.Entry<String, byte[]> m : members) {
                 TarArchiveEntry e = new TarArchiveEntry(m.getKey(), true);
                 e.setSize(m.getValue().length);
                 tar.putArchiveEntry(e);
@@ -97,11 +96,12 @@ final class Fixtures {
         return keys;
     }
 
-    static Map<String, byte[]> members(Object... nameThenBytes) {
-        Map<String, byte[]> m = new LinkedHashMap<>();
+    static List<Map.Entry<String, byte[]>> members(Object... nameThenBytes) {
+        List<Map.Entry<String, byte[]>> m = new ArrayList<>();
         for (int i = 0; i < nameThenBytes.length; i += 2) {
             Object v = nameThenBytes[i + 1];
-            m.put((String) nameThenBytes[i], v instanceof String s ? utf8(s) : (byte[]) v);
+            byte[] bytes = v instanceof String s ? utf8(s) : (byte[]) v;
+            m.add(Map.entry((String) nameThenBytes[i], bytes));
         }
         return m;
     }
