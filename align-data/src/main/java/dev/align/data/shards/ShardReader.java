@@ -250,7 +250,12 @@ public final class ShardReader implements Iterator<Sample>, AutoCloseable {
 
         void run() {
             try {
-                parse();
+                try {
+                    parse();
+                } catch (RuntimeException | Error e) {
+                    // A decoder bug must not leave the consumer waiting for an END forever.
+                    skip(SkipReason.TRUNCATED_SHARD, "", "reader failed, rest of shard lost: " + e);
+                }
                 queue.put(Event.END);
             } catch (InterruptedException e) {
                 // The reader was closed: stop quietly.
