@@ -361,7 +361,8 @@ public final class BpeTokenizer implements Tokenizer {
      * {@code RobertaProcessing} (start, end); the special tokens as {@code added_tokens}. Unlike
      * that file it also records truncation and padding to {@link #contextLength()} (so
      * HuggingFace's own library produces our rows as they are), and its decoder maps {@code </w>}
-     * back to spaces, which {@code transformers} does in Python code for CLIP.
+     * back to spaces, which {@code transformers} does in Python code for CLIP (the decoded text
+     * then ends with one space, which callers strip).
      *
      * @param file the target, usually {@code tokenizer.json}
      * @throws IOException if it cannot be written
@@ -439,11 +440,8 @@ public final class BpeTokenizer implements Tokenizer {
         rep.put("type", "Replace");
         rep.putObject("pattern").put("String", EOW);
         rep.put("content", " ");
-        ObjectNode strip = decs.addObject();
-        strip.put("type", "Strip");
-        strip.put("content", " ");
-        strip.put("start", 0);
-        strip.put("stop", 1);
+        // No Strip decoder for the trailing space: tokenizers 0.21.4 (in DJL 0.36) panics in
+        // Strip on an empty id list, and a Rust panic aborts the JVM. Callers strip instead.
         ObjectNode model = root.putObject("model");
         model.put("type", "BPE");
         model.putNull("dropout");

@@ -269,6 +269,11 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
                 kept[n++] = ids[i];
             }
         }
+        if (n == 0) {
+            // Not sent to the native side: some decoders (Strip in tokenizers 0.21.4) panic on an
+            // empty sequence, and a Rust panic aborts the whole JVM.
+            return "";
+        }
         lock.readLock().lock();
         try {
             checkOpen();
