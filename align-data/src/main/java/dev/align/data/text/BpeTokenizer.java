@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -530,8 +529,7 @@ public final class BpeTokenizer implements Tokenizer {
             throw new TokenizerFormatException(file + ": model.vocab is missing or empty");
         }
         String[] byId = new String[v.size()];
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
             int id = e.getValue().asInt(-1);
             if (!e.getValue().isInt() || id < 0 || id >= byId.length || byId[id] != null) {
                 throw new TokenizerFormatException(String.format(
