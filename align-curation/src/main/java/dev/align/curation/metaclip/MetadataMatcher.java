@@ -1,0 +1,515 @@
+package dev.align.curation.metaclip;
+
+import dev.align.core.Checks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Finds, for a caption, every metadata entry that MetaCLIP's substring matching finds, with exactly
+ * MetaCLIP's semantics (facebookresearch/MetaCLIP, {@code metaclip/substr_matching.py}):
+ * entry {@code e} matches caption {@code c} when {@code " " + e + " "} is a case-sensitive substring
+ * of {@code spacing(c)}, where {@code spacing} pads {@code c} with one space on each side, wraps
+ * each of {@code , . ; : ? !} and the backtick in spaces ({@code "," -> " , "}) and turns tab,
+ * newline and carriage return into spaces. Spaces are never collapsed: {@code "cat, dog"} becomes
+ * {@code " cat ,  dog "}, so the entry {@code "cat dog"} does not match it.
+ *
+ * <p><b>How.</b> Both sides are split on single spaces into tokens (empty tokens kept). Because the
+ * pattern is delimited by spaces, {@code " e "} occurs in {@code spacing(c)} exactly when the tokens
+ * of {@code e} occur as consecutive tokens of {@code spacing(c)} that lie strictly between two of
+ * its spaces. The matcher is therefore a trie over word ids: every distinct entry token gets an id
+ * (an open-addressing hash table over one shared {@code char[]} pool), a caption is tokenised on the
+ * fly without building the spaced string, and from each token a walk follows the trie for at most
+ * the longest entry's token count, reporting the entries that end at each node. This is linear in
+ * the caption length (times that small constant) and needs no failure links. Tokens that contain
+ * characters MetaCLIP wraps or blanks never equal a caption token, so such entries never match, as
+ * in MetaCLIP.
+ *
+ * <p>Instances are immutable and safe to share between threads. Entry ids are the 0-based indices
+ * in the list given to {@link #build}; duplicate entries are all reported.
+ */
+public final class MetadataMatcher {
+
+    private static final int[] NO_MATCH = new int[0];
+    private static final String WRAPPED = ",.;:?!`";
+    /** Per ASCII char: 0 = ordinary, 1 = becomes a space, 2 = wrapped in spaces. */
+    private static final byte[] CHAR_CLASS = new byte[128];
+
+    static {
+        CHAR_CLASS[' '] = 1;
+        CHAR_CLASS['\t'] = 1;
+        CHAR_CLASS['\n'] = 1;
+        CHAR_CLASS['\r'] = 1;
+        for (int i = 0; i < WRAPPED.length(); i++) {
+            CHAR_CLASS[WRAPPED.charAt(i)] = 2;
+        }
+    }
+
+    // ---- word dictionary: token string -> word id ----
+    private final char[] wordChars;        // all distinct tokens, concatenated
+    private final int[] wordStart;         // [W + 1] offsets into wordChars
+    private final int[] wordHash;          // [W] polynomial hash of each token
+    private final int[] wordTable;         // open addressing, word id or -1; power-of-two size
+    private final int wordMask;
+    private final int[] punctWord;         // [128] word id of the single-char token c, or -1
+    private final int emptyWord;           // word id of "", or -1
+
+    // ---- trie over word ids; node 0 is the root ----
+    private final int[] rootChild;         // [W] child of the root for word w, or -1
+    private final long[] edges;            // open addressing, pairs (key = node << 32 | word, child)
+    private final int edgeMask;            // (number of slots) - 1
+    private final int[] nodeEntry;         // [N] first entry ending at the node, or -1
+    private final int[] nextSameEntry;     // [E] next entry with the same token sequence, or -1
+    private final int maxDepth;
+    private final int numEntries;
+    private final int numNodes;
+
+    private MetadataMatcher(Builder b) {
+        wordChars = b.wordChars;
+        wordStart = b.wordStart;
+        wordHash = b.wordHash;
+        wordTable = b.wordTable;
+        wordMask = wordTable.length - 1;
+        punctWord = b.punctWord;
+        emptyWord = b.emptyWord;
+        rootChild = b.rootChild;
+        edges = b.edges;
+        edgeMask = edges.length / 2 - 1;
+        nodeEntry = b.nodeEntry;
+        nextSameEntry = b.nextSameEntry;
+        maxDepth = b.maxDepth;
+        numEntries = b.numEntries;
+        numNodes = b.numNodes;
+    }
+
+    /**
+     * Builds the matcher for a metadata list.
+     *
+     * @param entries metadata entries; the id of an entry is its index in this list
+     * @return an immutable matcher
+     * @throws IllegalArgumentException if the list or one of its entries is null
+     */
+    public static MetadataMatcher build(List<String> entries) {
+        Checks.checkArgument(entries != null, "entries must not be null");
+        return new MetadataMatcher(new Builder(entries));
+    }
+
+    /** @return the number of metadata entries (ids are {@code 0 .. numEntries() - 1}) */
+    public int numEntries() {
+        return numEntries;
+    }
+
+    /** @return the number of distinct tokens over all entries */
+    public int numWords() {
+        return wordHash.length;
+    }
+
+    /** @return the number of trie nodes, root included */
+    public int numNodes() {
+        return numNodes;
+    }
+
+    /** @return the bytes held by the matcher's arrays (array headers included): its footprint */
+    public long sizeInBytes() {
+        return bytes(wordChars.length, 2) + bytes(wordStart.length, 4) + bytes(wordHash.length, 4)
+                + bytes(wordTable.length, 4) + bytes(punctWord.length, 4)
+                + bytes(rootChild.length, 4) + bytes(edges.length, 8) + bytes(nodeEntry.length, 4)
+                + bytes(nextSameEntry.length, 4);
+    }
+
+    private static long bytes(int length, int elementBytes) {
+        return 16 + (long) length * elementBytes;
+    }
+
+    /**
+     * Matches one caption.
+     *
+     * @param caption the raw caption (not yet spaced)
+     * @return the matched entry ids, ascending and distinct; empty if none matched
+     */
+    public int[] match(String caption) {
+        Checks.checkArgument(caption != null, "caption must not be null");
+        return match(caption, new Scratch());
+    }
+
+    /**
+     * Matches many captions on {@code threads} threads. The result does not depend on the number of
+     * threads: element {@code i} is {@code match(captions.get(i))}.
+     *
+     * @param captions raw captions
+     * @param threads number of worker threads, at least 1 (1 runs on the calling thread)
+     * @return one ascending, distinct id array per caption, in caption order
+     * @throws IllegalArgumentException if {@code threads < 1} or a caption is null
+     */
+    public List<int[]> matchAll(List<String> captions, int threads) {
+        Checks.checkArgument(threads >= 1, "threads must be >= 1, got %s", threads);
+        Checks.checkArgument(captions != null, "captions must not be null");
+        int n = captions.size();
+        int[][] out = new int[n][];
+        if (threads == 1 || n < 2048) {
+            Scratch s = new Scratch();
+            for (int i = 0; i < n; i++) {
+                out[i] = matchChecked(captions.get(i), i, s);
+            }
+        } else {
+            AtomicInteger next = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            int block = 1024;
+            Runnable worker = () -> {
+                Scratch s = new Scratch();
+                try {
+                    for (int lo; (lo = next.getAndAdd(block)) < n && failure.get() == null; ) {
+                        for (int i = lo, hi = Math.min(n, lo + block); i < hi; i++) {
+                            out[i] = matchChecked(captions.get(i), i, s);
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            };
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread th = new Thread(worker, "metaclip-match-" + t);
+                th.start();
+                workers.add(th);
+            }
+            for (Thread th : workers) {
+                try {
+                    th.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while matching", e);
+                }
+            }
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException re) {
+                throw re;
+            } else if (t instanceof Error err) {
+                throw err;
+            } else if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+        return Collections.unmodifiableList(Arrays.asList(out));
+    }
+
+    private int[] matchChecked(String caption, int index, Scratch s) {
+        Checks.checkArgument(caption != null, "caption %s is null", index);
+        return match(caption, s);
+    }
+
+    /** Per-thread buffers, grown on demand. */
+    private static final class Scratch {
+        int[] tokens = new int[64];
+        int[] hits = new int[64];
+    }
+
+    private int[] match(String caption, Scratch s) {
+        int n = caption.length();
+        // A caption of n chars has at most 2n + 1 tokens (each wrapped char adds one).
+        if (s.tokens.length < 2 * n + 1) {
+            s.tokens = new int[2 * n + 1];
+        }
+        int[] tok = s.tokens;
+        int nt = 0;
+        int start = 0;
+        int h = 0;
+        for (int i = 0; i < n; i++) {
+            char c = caption.charAt(i);
+            int cls = c < 128 ? CHAR_CLASS[c] : 0;
+            if (cls == 0) {
+                h = 31 * h + c;
+            } else {
+                // the space (or the space before a wrapped char) closes the current token
+                tok[nt++] = lookup(caption, start, i, h);
+                if (cls == 2) {
+                    tok[nt++] = punctWord[c];
+                }
+                start = i + 1;
+                h = 0;
+            }
+        }
+        tok[nt++] = lookup(caption, start, n, h); // closed by the right padding space
+
+        int[] hits = s.hits;
+        int nh = 0;
+        for (int i = 0; i < nt; i++) {
+            int w = tok[i];
+            if (w < 0) {
+                continue;
+            }
+            int node = rootChild[w];
+            for (int j = i + 1; ; j++) {
+                if (node < 0) {
+                    break;
+                }
+                for (int e = nodeEntry[node]; e >= 0; e = nextSameEntry[e]) {
+                    if (nh == hits.length) {
+                        hits = s.hits = Arrays.copyOf(hits, 2 * nh);
+                    }
+                    hits[nh++] = e;
+                }
+                if (j == nt || j - i >= maxDepth) {
+                    break;
+                }
+                int w2 = tok[j];
+                if (w2 < 0) {
+                    break;
+                }
+                node = child(node, w2);
+            }
+        }
+        if (nh == 0) {
+            return NO_MATCH;
+        }
+        sortSmall(hits, nh);
+        int m = 1;
+        for (int i = 1; i < nh; i++) {
+            if (hits[i] != hits[m - 1]) {
+                hits[m++] = hits[i];
+            }
+        }
+        return Arrays.copyOf(hits, m);
+    }
+
+    private static void sortSmall(int[] a, int n) {
+        if (n > 48) {
+            Arrays.sort(a, 0, n);
+            return;
+        }
+        for (int i = 1; i < n; i++) {
+            int v = a[i];
+            int j = i - 1;
+            while (j >= 0 && a[j] > v) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = v;
+        }
+    }
+
+    private int lookup(String s, int from, int to, int h) {
+        int len = to - from;
+        if (len == 0) {
+            return emptyWord;
+        }
+        for (int slot = mix(h) & wordMask; ; slot = (slot + 1) & wordMask) {
+            int w = wordTable[slot];
+            if (w < 0) {
+                return -1;
+            }
+            if (wordHash[w] == h) {
+                int ws = wordStart[w];
+                if (wordStart[w + 1] - ws == len && sameChars(s, from, ws, len)) {
+                    return w;
+                }
+            }
+        }
+    }
+
+    private boolean sameChars(String s, int from, int ws, int len) {
+        char[] pool = wordChars;
+        for (int k = 0; k < len; k++) {
+            if (s.charAt(from + k) != pool[ws + k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int child(int node, int word) {
+        long key = ((long) node << 32) | word;
+        for (int slot = mixLong(key) & edgeMask; ; slot = (slot + 1) & edgeMask) {
+            long k = edges[2 * slot];
+            if (k == key) {
+                return (int) edges[2 * slot + 1];
+            }
+            if (k == EMPTY_EDGE) {
+                return -1;
+            }
+        }
+    }
+
+    private static final long EMPTY_EDGE = -1L;
+
+    private static int mix(int h) {
+        return (h * 0x9E3779B9) ^ (h >>> 16);
+    }
+
+    private static int mixLong(long k) {
+        k *= 0x9E3779B97F4A7C15L;
+        return (int) (k >>> 32) ^ (int) k;
+    }
+
+    private static int polyHash(String s) {
+        int h = 0;
+        for (int i = 0; i < s.length(); i++) {
+            h = 31 * h + s.charAt(i);
+        }
+        return h;
+    }
+
+    private static int tableSize(int count) {
+        // load factor at most 1/2
+        int size = Integer.highestOneBit(Math.max(4, count) * 2 - 1) << 1;
+        Checks.checkArgument(size > 0, "too many items for one table: %s", count);
+        return size;
+    }
+
+    /** Builds the arrays; kept apart so the matcher's fields can be final. */
+    private static final class Builder {
+        char[] wordChars;
+        int[] wordStart;
+        int[] wordHash;
+        int[] wordTable;
+        int[] punctWord = new int[128];
+        int emptyWord;
+        int[] rootChild;
+        long[] edges;
+        int[] nodeEntry;
+        int[] nextSameEntry;
+        int maxDepth;
+        int numEntries;
+        int numNodes;
+
+        Builder(List<String> entries) {
+            numEntries = entries.size();
+            // 1. Tokenise entries; intern tokens as word ids.
+            Map<String, Integer> ids = new HashMap<>();
+            List<String> words = new ArrayList<>();
+            int[][] seqs = new int[numEntries][];
+            long totalTokens = 0;
+            for (int e = 0; e < numEntries; e++) {
+                String entry = entries.get(e);
+                Checks.checkArgument(entry != null, "entry %s is null", e);
+                int parts = 1;
+                for (int i = 0; i < entry.length(); i++) {
+                    if (entry.charAt(i) == ' ') {
+                        parts++;
+                    }
+                }
+                int[] seq = new int[parts];
+                int p = 0;
+                int from = 0;
+                for (int i = 0; i <= entry.length(); i++) {
+                    if (i == entry.length() || entry.charAt(i) == ' ') {
+                        String tok = entry.substring(from, i);
+                        Integer id = ids.get(tok);
+                        if (id == null) {
+                            id = words.size();
+                            ids.put(tok, id);
+                            words.add(tok);
+                        }
+                        seq[p++] = id;
+                        from = i + 1;
+                    }
+                }
+                seqs[e] = seq;
+                totalTokens += parts;
+                maxDepth = Math.max(maxDepth, parts);
+            }
+            int numWords = words.size();
+
+            // 2. Word table.
+            long chars = 0;
+            for (String w : words) {
+                chars += w.length();
+            }
+            Checks.checkArgument(chars < Integer.MAX_VALUE, "entries too long: %s chars", chars);
+            wordChars = new char[(int) chars];
+            wordStart = new int[numWords + 1];
+            wordHash = new int[numWords];
+            wordTable = new int[tableSize(numWords)];
+            Arrays.fill(wordTable, -1);
+            int mask = wordTable.length - 1;
+            int pos = 0;
+            for (int w = 0; w < numWords; w++) {
+                String s = words.get(w);
+                s.getChars(0, s.length(), wordChars, pos);
+                wordStart[w] = pos;
+                pos += s.length();
+                int h = polyHash(s);
+                wordHash[w] = h;
+                int slot = mix(h) & mask;
+                while (wordTable[slot] >= 0) {
+                    slot = (slot + 1) & mask;
+                }
+                wordTable[slot] = w;
+            }
+            wordStart[numWords] = pos;
+            Arrays.fill(punctWord, -1);
+            for (int i = 0; i < WRAPPED.length(); i++) {
+                Integer id = ids.get(String.valueOf(WRAPPED.charAt(i)));
+                punctWord[WRAPPED.charAt(i)] = id == null ? -1 : id;
+            }
+            Integer empty = ids.get("");
+            emptyWord = empty == null ? -1 : empty;
+
+            // 3. Trie. Every non-root node has exactly one incoming edge, so at most
+            //    totalTokens edges: the edge table never needs to grow.
+            rootChild = new int[numWords];
+            Arrays.fill(rootChild, -1);
+            long nonRootEdges = Math.max(1, totalTokens - numEntries);
+            Checks.checkArgument(nonRootEdges < (1 << 29), "too many entry tokens: %s", totalTokens);
+            edges = new long[2 * tableSize((int) nonRootEdges)];
+            Arrays.fill(edges, EMPTY_EDGE);
+            int edgeMask = edges.length / 2 - 1;
+            int[] nodeEntryGrow = new int[1024];
+            Arrays.fill(nodeEntryGrow, -1);
+            nextSameEntry = new int[numEntries];
+            Arrays.fill(nextSameEntry, -1);
+            int[] lastEntry = new int[1024];
+            int nodes = 1;
+            for (int e = 0; e < numEntries; e++) {
+                int[] seq = seqs[e];
+                int node = rootChild[seq[0]];
+                if (node < 0) {
+                    node = nodes++;
+                    rootChild[seq[0]] = node;
+                }
+                for (int k = 1; k < seq.length; k++) {
+                    long key = ((long) node << 32) | seq[k];
+                    int slot = mixLong(key) & edgeMask;
+                    int child = -1;
+                    while (edges[2 * slot] != EMPTY_EDGE) {
+                        if (edges[2 * slot] == key) {
+                            child = (int) edges[2 * slot + 1];
+                            break;
+                        }
+                        slot = (slot + 1) & edgeMask;
+                    }
+                    if (child < 0) {
+                        child = nodes++;
+                        edges[2 * slot] = key;
+                        edges[2 * slot + 1] = child;
+                    }
+                    node = child;
+                }
+                if (node >= nodeEntryGrow.length) {
+                    int old = nodeEntryGrow.length;
+                    nodeEntryGrow = Arrays.copyOf(nodeEntryGrow, Math.max(node + 1, 2 * old));
+                    Arrays.fill(nodeEntryGrow, old, nodeEntryGrow.length, -1);
+                    lastEntry = Arrays.copyOf(lastEntry, nodeEntryGrow.length);
+                }
+                if (nodeEntryGrow[node] < 0) {
+                    nodeEntryGrow[node] = e;
+                } else {
+                    nextSameEntry[lastEntry[node]] = e; // keep duplicates in id order
+                }
+                lastEntry[node] = e;
+                seqs[e] = null;
+            }
+            numNodes = nodes;
+            nodeEntry = Arrays.copyOf(nodeEntryGrow, nodes);
+            if (nodes > nodeEntryGrow.length) { // trailing inner nodes end no entry
+                Arrays.fill(nodeEntry, nodeEntryGrow.length, nodes, -1);
+            }
+        }
+    }
+}
