@@ -37,8 +37,10 @@ public final class EntryCounts {
         long[] c = new long[numEntries];
         for (int i = 0; i < matches.size(); i++) {
             for (int e : matches.get(i)) {
-                Checks.checkArgument(e >= 0 && e < numEntries,
-                        "pair %s matched entry %s, outside [0, %s)", i, e, numEntries);
+                if (e < 0 || e >= numEntries) { // no varargs boxing on the hot path
+                    throw new IllegalArgumentException(String.format(
+                            "pair %s matched entry %s, outside [0, %s)", i, e, numEntries));
+                }
                 c[e]++;
             }
         }

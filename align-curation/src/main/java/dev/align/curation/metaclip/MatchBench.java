@@ -58,11 +58,15 @@ public final class MatchBench {
         List<int[]> reference = null;
         for (int threads : new int[] {1, 2}) {
             double[] rates = new double[warmPasses + 1];
+            double[] cpuRates = new double[warmPasses + 1];
             for (int pass = 0; pass <= warmPasses; pass++) {
+                long c = processCpuNanos();
                 long s = System.nanoTime();
                 List<int[]> out = matcher.matchAll(captions, threads);
                 double secs = (System.nanoTime() - s) / 1e9;
+                double cpuSecs = (processCpuNanos() - c) / 1e9;
                 rates[pass] = captions.size() / secs / threads;
+                cpuRates[pass] = captions.size() / cpuSecs;
                 if (reference == null) {
                     reference = out;
                 } else if (!sameMatches(reference, out)) {
@@ -71,6 +75,12 @@ public final class MatchBench {
             }
             double[] warm = Arrays.copyOfRange(rates, 1, rates.length);
             Arrays.sort(warm);
+            double[] warmCpu = Arrays.copyOfRange(cpuRates, 1, cpuRates.length);
+            Arrays.sort(warmCpu);
+            System.out.printf("match threads=%d: per process-CPU-second: cold pass %.0f; warm "
+                            + "passes min %.0f median %.0f max %.0f captions per CPU-s%n",
+                    threads, cpuRates[0], warmCpu[0], warmCpu[warmCpu.length / 2],
+                    warmCpu[warmCpu.length - 1]);
             System.out.printf("match threads=%d: cold pass %.0f captions/s/core; warm passes "
                             + "min %.0f median %.0f max %.0f captions/s/core (x%d cores = %.0f/s)%n",
                     threads, rates[0], warm[0], warm[warm.length / 2], warm[warm.length - 1],
@@ -183,6 +193,12 @@ public final class MatchBench {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM lacks SHA-256", e);
         }
+    }
+
+    /** CPU time of the whole process (all threads, GC and JIT included), in nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long vmHwmKb() throws IOException {

@@ -112,9 +112,11 @@ public final class MetaClipBalancer {
         int keptBy = -1;
         int previous = -1;
         for (int e : entryIds) {
-            Checks.checkArgument(e > previous && e < probability.length,
-                    "pair %s: entry ids must be ascending, distinct and < %s, got %s",
-                    pairId, probability.length, Arrays.toString(entryIds));
+            if (e <= previous || e >= probability.length) { // no varargs boxing on the hot path
+                throw new IllegalArgumentException(String.format(
+                        "pair %s: entry ids must be ascending, distinct and < %s, got %s",
+                        pairId, probability.length, Arrays.toString(entryIds)));
+            }
             previous = e;
             double p = probability[e];
             dropProbability *= 1.0 - p;

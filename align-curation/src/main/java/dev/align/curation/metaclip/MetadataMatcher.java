@@ -53,37 +53,34 @@ public final class MetadataMatcher {
 
     // ---- word dictionary: token string -> word id ----
     private final char[] wordChars;        // all distinct tokens, concatenated
-    private final int[] wordStart;         // [W + 1] offsets into wordChars
-    private final int[] wordHash;          // [W] polynomial hash of each token
-    private final int[] wordTable;         // open addressing, word id or -1; power-of-two size
+    // Open addressing, 4 ints per slot so one probe touches one cache line:
+    // [hash, word id (-1 = empty slot), start in wordChars, length]; power-of-two slot count.
+    private final int[] wordTable;
     private final int wordMask;
+    private final int numWords;
     private final int[] punctWord;         // [128] word id of the single-char token c, or -1
     private final int emptyWord;           // word id of "", or -1
 
-    // ---- trie over word ids; node 0 is the root ----
-    private final int[] rootChild;         // [W] child of the root for word w, or -1
-    private final long[] edges;            // open addressing, pairs (key = node << 32 | word, child)
-    private final int edgeMask;            // (number of slots) - 1
-    private final int[] nodeEntry;         // [N] first entry ending at the node, or -1
+    // ---- trie over word ids. Node w + 1 is the root's child for word w (so no root lookup);
+    // a deeper node is numbered numWords + 1 + (slot of its incoming edge in `edges`). ----
+    private final long[] edges;            // open addressing, key parent << 32 | word; -1 = empty
+    private final int edgeMask;
+    private final int[] nodeInfo;          // (first entry ending here + 1) << 1 | has-children bit
     private final int[] nextSameEntry;     // [E] next entry with the same token sequence, or -1
-    private final int maxDepth;
     private final int numEntries;
     private final int numNodes;
 
     private MetadataMatcher(Builder b) {
         wordChars = b.wordChars;
-        wordStart = b.wordStart;
-        wordHash = b.wordHash;
         wordTable = b.wordTable;
-        wordMask = wordTable.length - 1;
+        wordMask = wordTable.length / 4 - 1;
+        numWords = b.numWords;
         punctWord = b.punctWord;
         emptyWord = b.emptyWord;
-        rootChild = b.rootChild;
         edges = b.edges;
-        edgeMask = edges.length / 2 - 1;
-        nodeEntry = b.nodeEntry;
+        edgeMask = edges.length - 1;
+        nodeInfo = b.nodeInfo;
         nextSameEntry = b.nextSameEntry;
-        maxDepth = b.maxDepth;
         numEntries = b.numEntries;
         numNodes = b.numNodes;
     }
@@ -107,7 +104,7 @@ public final class MetadataMatcher {
 
     /** @return the number of distinct tokens over all entries */
     public int numWords() {
-        return wordHash.length;
+        return numWords;
     }
 
     /** @return the number of trie nodes, root included */
@@ -117,10 +114,8 @@ public final class MetadataMatcher {
 
     /** @return the bytes held by the matcher's arrays (array headers included): its footprint */
     public long sizeInBytes() {
-        return bytes(wordChars.length, 2) + bytes(wordStart.length, 4) + bytes(wordHash.length, 4)
-                + bytes(wordTable.length, 4) + bytes(punctWord.length, 4)
-                + bytes(rootChild.length, 4) + bytes(edges.length, 8) + bytes(nodeEntry.length, 4)
-                + bytes(nextSameEntry.length, 4);
+        return bytes(wordChars.length, 2) + bytes(wordTable.length, 4) + bytes(punctWord.length, 4)
+                + bytes(edges.length, 8) + bytes(nodeInfo.length, 4) + bytes(nextSameEntry.length, 4);
     }
 
     private static long bytes(int length, int elementBytes) {
@@ -200,7 +195,9 @@ public final class MetadataMatcher {
     }
 
     private int[] matchChecked(String caption, int index, Scratch s) {
-        Checks.checkArgument(caption != null, "caption %s is null", index);
+        if (caption == null) {
+            throw new IllegalArgumentException("caption " + index + " is null");
+        }
         return match(caption, s);
     }
 
@@ -244,18 +241,16 @@ public final class MetadataMatcher {
             if (w < 0) {
                 continue;
             }
-            int node = rootChild[w];
+            int node = w + 1;
             for (int j = i + 1; ; j++) {
-                if (node < 0) {
-                    break;
-                }
-                for (int e = nodeEntry[node]; e >= 0; e = nextSameEntry[e]) {
+                int info = nodeInfo[node];
+                for (int e = (info >>> 1) - 1; e >= 0; e = nextSameEntry[e]) {
                     if (nh == hits.length) {
                         hits = s.hits = Arrays.copyOf(hits, 2 * nh);
                     }
                     hits[nh++] = e;
                 }
-                if (j == nt || j - i >= maxDepth) {
+                if ((info & 1) == 0 || j == nt) {
                     break;
                 }
                 int w2 = tok[j];
@@ -263,6 +258,9 @@ public final class MetadataMatcher {
                     break;
                 }
                 node = child(node, w2);
+                if (node < 0) {
+                    break;
+                }
             }
         }
         if (nh == 0) {
@@ -299,16 +297,15 @@ public final class MetadataMatcher {
         if (len == 0) {
             return emptyWord;
         }
+        int[] table = wordTable;
         for (int slot = mix(h) & wordMask; ; slot = (slot + 1) & wordMask) {
-            int w = wordTable[slot];
+            int base = 4 * slot;
+            int w = table[base + 1];
             if (w < 0) {
                 return -1;
             }
-            if (wordHash[w] == h) {
-                int ws = wordStart[w];
-                if (wordStart[w + 1] - ws == len && sameChars(s, from, ws, len)) {
-                    return w;
-                }
+            if (table[base] == h && table[base + 3] == len && sameChars(s, from, table[base + 2], len)) {
+                return w;
             }
         }
     }
@@ -325,10 +322,11 @@ public final class MetadataMatcher {
 
     private int child(int node, int word) {
         long key = ((long) node << 32) | word;
+        long[] table = edges;
         for (int slot = mixLong(key) & edgeMask; ; slot = (slot + 1) & edgeMask) {
-            long k = edges[2 * slot];
+            long k = table[slot];
             if (k == key) {
-                return (int) edges[2 * slot + 1];
+                return numWords + 1 + slot;
             }
             if (k == EMPTY_EDGE) {
                 return -1;
@@ -355,9 +353,10 @@ public final class MetadataMatcher {
         return h;
     }
 
-    private static int tableSize(int count) {
-        // load factor at most 1/2
-        int size = Integer.highestOneBit(Math.max(4, count) * 2 - 1) << 1;
+    private static int tableSize(long count) {
+        // load factor at most 3/4
+        long min = Math.max(4, (4 * count + 2) / 3);
+        int size = (int) Math.min(Integer.MAX_VALUE, Long.highestOneBit(min - 1) << 1);
         Checks.checkArgument(size > 0, "too many items for one table: %s", count);
         return size;
     }
@@ -365,21 +364,19 @@ public final class MetadataMatcher {
     /** Builds the arrays; kept apart so the matcher's fields can be final. */
     private static final class Builder {
         char[] wordChars;
-        int[] wordStart;
-        int[] wordHash;
         int[] wordTable;
+        int numWords;
         int[] punctWord = new int[128];
         int emptyWord;
-        int[] rootChild;
         long[] edges;
-        int[] nodeEntry;
+        int[] nodeInfo;
         int[] nextSameEntry;
-        int maxDepth;
         int numEntries;
         int numNodes;
 
         Builder(List<String> entries) {
             numEntries = entries.size();
+            Checks.checkArgument(numEntries < (1 << 30), "too many entries: %s", numEntries);
             // 1. Tokenise entries; intern tokens as word ids.
             Map<String, Integer> ids = new HashMap<>();
             List<String> words = new ArrayList<>();
@@ -412,9 +409,8 @@ public final class MetadataMatcher {
                 }
                 seqs[e] = seq;
                 totalTokens += parts;
-                maxDepth = Math.max(maxDepth, parts);
             }
-            int numWords = words.size();
+            numWords = words.size();
 
             // 2. Word table.
             long chars = 0;
@@ -423,26 +419,28 @@ public final class MetadataMatcher {
             }
             Checks.checkArgument(chars < Integer.MAX_VALUE, "entries too long: %s chars", chars);
             wordChars = new char[(int) chars];
-            wordStart = new int[numWords + 1];
-            wordHash = new int[numWords];
-            wordTable = new int[tableSize(numWords)];
-            Arrays.fill(wordTable, -1);
-            int mask = wordTable.length - 1;
+            int slots = tableSize(numWords);
+            Checks.checkArgument(slots < (1 << 29), "too many distinct tokens: %s", numWords);
+            wordTable = new int[4 * slots];
+            for (int slot = 0; slot < slots; slot++) {
+                wordTable[4 * slot + 1] = -1;
+            }
+            int mask = slots - 1;
             int pos = 0;
             for (int w = 0; w < numWords; w++) {
                 String s = words.get(w);
                 s.getChars(0, s.length(), wordChars, pos);
-                wordStart[w] = pos;
-                pos += s.length();
                 int h = polyHash(s);
-                wordHash[w] = h;
                 int slot = mix(h) & mask;
-                while (wordTable[slot] >= 0) {
+                while (wordTable[4 * slot + 1] >= 0) {
                     slot = (slot + 1) & mask;
                 }
-                wordTable[slot] = w;
+                wordTable[4 * slot] = h;
+                wordTable[4 * slot + 1] = w;
+                wordTable[4 * slot + 2] = pos;
+                wordTable[4 * slot + 3] = s.length();
+                pos += s.length();
             }
-            wordStart[numWords] = pos;
             Arrays.fill(punctWord, -1);
             for (int i = 0; i < WRAPPED.length(); i++) {
                 Integer id = ids.get(String.valueOf(WRAPPED.charAt(i)));
@@ -451,65 +449,45 @@ public final class MetadataMatcher {
             Integer empty = ids.get("");
             emptyWord = empty == null ? -1 : empty;
 
-            // 3. Trie. Every non-root node has exactly one incoming edge, so at most
-            //    totalTokens edges: the edge table never needs to grow.
-            rootChild = new int[numWords];
-            Arrays.fill(rootChild, -1);
-            long nonRootEdges = Math.max(1, totalTokens - numEntries);
-            Checks.checkArgument(nonRootEdges < (1 << 29), "too many entry tokens: %s", totalTokens);
-            edges = new long[2 * tableSize((int) nonRootEdges)];
+            // 3. Trie. Every deeper node has one incoming edge, so there are at most
+            //    totalTokens - numEntries edges: the table is sized once and never grows, which
+            //    lets an edge's slot number the node it leads to.
+            edges = new long[tableSize(Math.max(1, totalTokens - numEntries))];
             Arrays.fill(edges, EMPTY_EDGE);
-            int edgeMask = edges.length / 2 - 1;
-            int[] nodeEntryGrow = new int[1024];
-            Arrays.fill(nodeEntryGrow, -1);
+            int edgeMask = edges.length - 1;
+            long infoSize = (long) numWords + 1 + edges.length;
+            Checks.checkArgument(infoSize < Integer.MAX_VALUE, "too many entry tokens: %s",
+                    totalTokens);
+            nodeInfo = new int[(int) infoSize];
             nextSameEntry = new int[numEntries];
             Arrays.fill(nextSameEntry, -1);
-            int[] lastEntry = new int[1024];
-            int nodes = 1;
+            int[] lastEntry = new int[nodeInfo.length];
+            int deepNodes = 0;
             for (int e = 0; e < numEntries; e++) {
                 int[] seq = seqs[e];
-                int node = rootChild[seq[0]];
-                if (node < 0) {
-                    node = nodes++;
-                    rootChild[seq[0]] = node;
-                }
+                int node = seq[0] + 1;
                 for (int k = 1; k < seq.length; k++) {
                     long key = ((long) node << 32) | seq[k];
                     int slot = mixLong(key) & edgeMask;
-                    int child = -1;
-                    while (edges[2 * slot] != EMPTY_EDGE) {
-                        if (edges[2 * slot] == key) {
-                            child = (int) edges[2 * slot + 1];
-                            break;
-                        }
+                    while (edges[slot] != EMPTY_EDGE && edges[slot] != key) {
                         slot = (slot + 1) & edgeMask;
                     }
-                    if (child < 0) {
-                        child = nodes++;
-                        edges[2 * slot] = key;
-                        edges[2 * slot + 1] = child;
+                    if (edges[slot] == EMPTY_EDGE) {
+                        edges[slot] = key;
+                        nodeInfo[node] |= 1;
+                        deepNodes++;
                     }
-                    node = child;
+                    node = numWords + 1 + slot;
                 }
-                if (node >= nodeEntryGrow.length) {
-                    int old = nodeEntryGrow.length;
-                    nodeEntryGrow = Arrays.copyOf(nodeEntryGrow, Math.max(node + 1, 2 * old));
-                    Arrays.fill(nodeEntryGrow, old, nodeEntryGrow.length, -1);
-                    lastEntry = Arrays.copyOf(lastEntry, nodeEntryGrow.length);
-                }
-                if (nodeEntryGrow[node] < 0) {
-                    nodeEntryGrow[node] = e;
+                if (nodeInfo[node] >>> 1 == 0) {
+                    nodeInfo[node] |= (e + 1) << 1;
                 } else {
                     nextSameEntry[lastEntry[node]] = e; // keep duplicates in id order
                 }
                 lastEntry[node] = e;
                 seqs[e] = null;
             }
-            numNodes = nodes;
-            nodeEntry = Arrays.copyOf(nodeEntryGrow, nodes);
-            if (nodes > nodeEntryGrow.length) { // trailing inner nodes end no entry
-                Arrays.fill(nodeEntry, nodeEntryGrow.length, nodes, -1);
-            }
+            numNodes = 1 + numWords + deepNodes;
         }
     }
 }
