@@ -412,6 +412,33 @@ public final class MetadataMatcher {
             }
             numWords = words.size();
 
+            // Renumber words by descending frequency over the entries (ties by first appearance):
+            // frequent words are the frequent caption tokens, so their characters, their trie
+            // nodes and their nodes' info then share a few cache lines.
+            int[] freq = new int[numWords];
+            for (int[] seq : seqs) {
+                for (int w : seq) {
+                    freq[w]++;
+                }
+            }
+            Integer[] order = new Integer[numWords];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, (a, b) -> freq[a] != freq[b] ? Integer.compare(freq[b], freq[a])
+                    : Integer.compare(a, b));
+            int[] renumber = new int[numWords];
+            List<String> byFrequency = new ArrayList<>(numWords);
+            for (int i = 0; i < numWords; i++) {
+                renumber[order[i]] = i;
+                byFrequency.add(words.get(order[i]));
+            }
+            words = byFrequency;
+            for (int[] seq : seqs) {
+                for (int k = 0; k < seq.length; k++) {
+                    seq[k] = renumber[seq[k]];
+                }
+            }
+            ids.replaceAll((tok, id) -> renumber[id]);
+
             // 2. Word table.
             long chars = 0;
             for (String w : words) {
