@@ -1,0 +1,376 @@
+package dev.align.data.image;
+
+import static dev.align.core.Checks.checkArgument;
+
+import java.awt.AlphaComposite;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.util.Random;
+
+/**
+ * OpenCLIP's image preprocessing, from encoded bytes (or a decoded image) to normalised pixels
+ * written straight into a batch array {@code [B, 3, S, S]} at a given offset.
+ *
+ * <p>Evaluation ({@link Crop#CENTER}), as OpenCLIP's {@code image_transform(is_train=False)}:
+ * resize the shorter side to {@code S} with bicubic interpolation (the longer side becomes
+ * {@code floor(S * long / short)}, as torchvision), then centre-crop {@code S x S} with the offset
+ * {@code round((size - S) / 2)} rounded half to even, as torchvision's Python {@code round}.
+ *
+ * <p>Training ({@link Crop#RANDOM_RESIZED}), as OpenCLIP's {@code is_train=True}: torchvision's
+ * {@code RandomResizedCrop(S, scale, ratio, BICUBIC)} (up to ten tries of a box with an area
+ * fraction drawn from {@code scale} and a log-uniform aspect ratio from {@code ratio}, then a
+ * ratio-clamped centre crop), seeded per sample so a sample always gets the same crop for the
+ * same seed. OpenCLIP's defaults are {@code scale = (0.9, 1.0)}, {@code ratio = (3/4, 4/3)}.
+ *
+ * <p>Both end with torchvision's {@code ToTensor} and {@code Normalize(mean, std)}:
+ * {@code (v / 255f - mean[c]) / std[c]} in float32, bit for bit, through a 256-entry table per
+ * channel. The defaults are OpenAI CLIP's mean and std.
+ *
+ * <p>Resizing: Java2D bicubic ({@code a = -0.5}) samples only the 4x4 nearest source pixels, so on
+ * a strong downscale it would alias, whereas Pillow and torchvision widen the filter
+ * (antialiasing). Hence downscales first halve the image with exact 2x2 box averages while both
+ * sides stay at least twice the target (the progressive downscaling of Java2D folklore, Chris
+ * Campbell's "The Perils of Image.getScaledInstance()"), then finish with one bicubic step of a
+ * factor below 2. A halving of an odd side drops its last row or column. Pixels therefore differ
+ * slightly from Pillow's; an image already of the target size is not resampled at all. Instances
+ * are immutable and thread-safe.
+ */
+public final class ImageTransform {
+
+    /** OpenAI CLIP's per-channel mean (R, G, B). */
+    public static final float[] OPENAI_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+    /** OpenAI CLIP's per-channel standard deviation (R, G, B). */
+    public static final float[] OPENAI_STD = {0.26862954f, 0.26130258f, 0.27577711f};
+
+    /** Which crop produces the {@code S x S} square. */
+    public enum Crop {
+        /** Resize the shorter side to S, crop the centre (evaluation). */
+        CENTER,
+        /** Random area and aspect ratio, resized to S x S (training augmentation). */
+        RANDOM_RESIZED
+    }
+
+    private final int imageSize;
+    private final Crop crop;
+    private final double scaleMin;
+    private final double scaleMax;
+    private final double ratioMin;
+    private final double ratioMax;
+    private final float[] mean;
+    private final float[] std;
+    private final float[][] table; // [3][256]: normalised value of each 8-bit level
+    private final int backgroundRgb;
+    private final ImageDecoder decoder;
+
+    private ImageTransform(Builder b) {
+        this.imageSize = b.imageSize;
+        this.crop = b.crop;
+        this.scaleMin = b.scaleMin;
+        this.scaleMax = b.scaleMax;
+        this.ratioMin = b.ratioMin;
+        this.ratioMax = b.ratioMax;
+        this.mean = b.mean.clone();
+        this.std = b.std.clone();
+        this.backgroundRgb = b.backgroundRgb;
+        this.decoder = new ImageDecoder(b.maxPixels, b.backgroundRgb);
+        this.table = new float[3][256];
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                table[c][v] = (v / 255f - mean[c]) / std[c];
+            }
+        }
+    }
+
+    /**
+     * A builder for transforms to {@code imageSize x imageSize}, by default a centre crop with
+     * OpenAI normalisation, a white background and Pillow's pixel limit.
+     */
+    public static Builder builder(int imageSize) {
+        return new Builder(imageSize);
+    }
+
+    /** Side S of the output square. */
+    public int imageSize() {
+        return imageSize;
+    }
+
+    /** The crop this transform applies. */
+    public Crop crop() {
+        return crop;
+    }
+
+    /** The decoder (pixel limit and background) this transform uses. */
+    public ImageDecoder decoder() {
+        return decoder;
+    }
+
+    /**
+     * Decodes, crops, resizes and normalises one image into
+     * {@code dst[offset .. offset + 3 S S)} as {@code [3, S, S]}.
+     *
+     * @param sampleSeed seeds the random crop (ignored for {@link Crop#CENTER})
+     * @throws ImageDecodeException if the image is corrupt, unsupported or too large
+     */
+    public void apply(byte[] encoded, long sampleSeed, float[] dst, int offset)
+            throws ImageDecodeException {
+        apply(decoder.decode(encoded), sampleSeed, dst, offset);
+    }
+
+    /**
+     * Crops, resizes and normalises a decoded image into {@code dst} at {@code offset} as
+     * {@code [3, S, S]}. Images that are not {@link BufferedImage#TYPE_INT_RGB} are first made
+     * opaque over this transform's background.
+     *
+     * @param sampleSeed seeds the random crop (ignored for {@link Crop#CENTER})
+     */
+    public void apply(BufferedImage image, long sampleSeed, float[] dst, int offset) {
+        int s = imageSize;
+        checkArgument(offset >= 0 && offset <= dst.length - 3 * s * s,
+                "offset %s leaves no room for [3, %s, %s] in an array of %s", offset, s, s,
+                dst.length);
+        BufferedImage rgb = image.getType() == BufferedImage.TYPE_INT_RGB ? image
+                : ImageDecoder.toOpaqueRgb(image, backgroundRgb);
+        if (crop == Crop.CENTER) {
+            BufferedImage resized = resizeShorterSide(rgb, s);
+            CropBox box = centerCropBox(resized.getWidth(), resized.getHeight(), s);
+            normalize(resized, box.x(), box.y(), dst, offset);
+        } else {
+            CropBox box = randomResizedCropBox(rgb.getWidth(), rgb.getHeight(), scaleMin,
+                    scaleMax, ratioMin, ratioMax, new Random(sampleSeed));
+            BufferedImage region = rgb.getSubimage(box.x(), box.y(), box.width(), box.height());
+            normalize(resize(region, s, s), 0, 0, dst, offset);
+        }
+    }
+
+    /**
+     * Normalises the {@code S x S} square at {@code (x0, y0)} of an RGB image into {@code dst} at
+     * {@code offset}, channel-major: {@code dst[offset + c S S + y S + x]}.
+     */
+    public void normalize(BufferedImage rgb, int x0, int y0, float[] dst, int offset) {
+        int s = imageSize;
+        checkArgument(x0 >= 0 && y0 >= 0 && x0 + s <= rgb.getWidth() && y0 + s <= rgb.getHeight(),
+                "square %s at (%s, %s) does not fit a %sx%s image", s, x0, y0, rgb.getWidth(),
+                rgb.getHeight());
+        checkArgument(offset >= 0 && offset <= dst.length - 3 * s * s,
+                "offset %s leaves no room for [3, %s, %s] in an array of %s", offset, s, s,
+                dst.length);
+        int[] px = rgb.getRGB(x0, y0, s, s, null, 0, s);
+        int plane = s * s;
+        float[] r = table[0];
+        float[] g = table[1];
+        float[] b = table[2];
+        for (int i = 0; i < plane; i++) {
+            int p = px[i];
+            dst[offset + i] = r[(p >>> 16) & 0xFF];
+            dst[offset + plane + i] = g[(p >>> 8) & 0xFF];
+            dst[offset + 2 * plane + i] = b[p & 0xFF];
+        }
+    }
+
+    /**
+     * Resizes so the shorter side is {@code size} and the longer is
+     * {@code floor(size * long / short)} (torchvision's {@code Resize(int)}).
+     */
+    public static BufferedImage resizeShorterSide(BufferedImage rgb, int size) {
+        int w = rgb.getWidth();
+        int h = rgb.getHeight();
+        int tw;
+        int th;
+        if (w <= h) {
+            tw = size;
+            th = (int) ((long) size * h / w);
+        } else {
+            th = size;
+            tw = (int) ((long) size * w / h);
+        }
+        return resize(rgb, tw, th);
+    }
+
+    /**
+     * The centre {@code size x size} box of a {@code width x height} image, offsets rounded half
+     * to even as torchvision's {@code CenterCrop}.
+     */
+    public static CropBox centerCropBox(int width, int height, int size) {
+        checkArgument(width >= size && height >= size,
+                "cannot centre-crop %s x %s out of a %sx%s image", size, size, width, height);
+        int x = (int) Math.rint((width - size) / 2.0);
+        int y = (int) Math.rint((height - size) / 2.0);
+        return new CropBox(x, y, size, size);
+    }
+
+    /**
+     * torchvision's {@code RandomResizedCrop.get_params}: up to ten tries of an area fraction
+     * uniform in {@code [scaleMin, scaleMax)} and an aspect ratio log-uniform in
+     * {@code [ratioMin, ratioMax)}, sides rounded half to even; if none fits, the largest centred
+     * box with its ratio clamped to the range.
+     */
+    public static CropBox randomResizedCropBox(int width, int height, double scaleMin,
+            double scaleMax, double ratioMin, double ratioMax, Random rng) {
+        double area = (double) width * height;
+        double logMin = Math.log(ratioMin);
+        double logMax = Math.log(ratioMax);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            double target = area * (scaleMin + (scaleMax - scaleMin) * rng.nextDouble());
+            double aspect = Math.exp(logMin + (logMax - logMin) * rng.nextDouble());
+            int w = (int) Math.rint(Math.sqrt(target * aspect));
+            int h = (int) Math.rint(Math.sqrt(target / aspect));
+            if (w > 0 && h > 0 && w <= width && h <= height) {
+                int y = rng.nextInt(height - h + 1);
+                int x = rng.nextInt(width - w + 1);
+                return new CropBox(x, y, w, h);
+            }
+        }
+        double inRatio = (double) width / height;
+        int w;
+        int h;
+        if (inRatio < ratioMin) {
+            w = width;
+            h = Math.max(1, (int) Math.rint(w / ratioMin));
+        } else if (inRatio > ratioMax) {
+            h = height;
+            w = Math.max(1, (int) Math.rint(h * ratioMax));
+        } else {
+            w = width;
+            h = height;
+        }
+        return new CropBox((width - w) / 2, (height - h) / 2, w, h);
+    }
+
+    /**
+     * Resizes an RGB image to {@code width x height}: exact 2x2 box halvings while both sides stay
+     * at least twice the target, then one bicubic step (Java2D, {@code a = -0.5}); the image itself
+     * when it already has the target size.
+     */
+    public static BufferedImage resize(BufferedImage rgb, int width, int height) {
+        checkArgument(width > 0 && height > 0, "target size must be positive, got %sx%s",
+                width, height);
+        BufferedImage current = rgb;
+        while (current.getWidth() >= 2 * width && current.getHeight() >= 2 * height) {
+            current = halve(current);
+        }
+        if (current.getWidth() == width && current.getHeight() == height) {
+            return current;
+        }
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setComposite(AlphaComposite.Src);
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
+                    RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(current, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** Averages each 2x2 block, rounding to nearest; an odd last row or column is dropped. */
+    private static BufferedImage halve(BufferedImage src) {
+        int w = src.getWidth();
+        int h = src.getHeight();
+        int ow = w / 2;
+        int oh = h / 2;
+        int[] in = src.getRGB(0, 0, w, h, null, 0, w);
+        BufferedImage out = new BufferedImage(ow, oh, BufferedImage.TYPE_INT_RGB);
+        int[] dst = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        for (int y = 0; y < oh; y++) {
+            int r0 = 2 * y * w;
+            int r1 = r0 + w;
+            for (int x = 0; x < ow; x++) {
+                int a = in[r0 + 2 * x];
+                int b = in[r0 + 2 * x + 1];
+                int c = in[r1 + 2 * x];
+                int d = in[r1 + 2 * x + 1];
+                int rgb = 0;
+                for (int shift = 16; shift >= 0; shift -= 8) {
+                    int sum = ((a >>> shift) & 0xFF) + ((b >>> shift) & 0xFF)
+                            + ((c >>> shift) & 0xFF) + ((d >>> shift) & 0xFF);
+                    rgb |= ((sum + 2) >> 2) << shift;
+                }
+                dst[y * ow + x] = rgb;
+            }
+        }
+        return out;
+    }
+
+    /** Builds an {@link ImageTransform}; every setting is checked in {@link #build()}. */
+    public static final class Builder {
+        private final int imageSize;
+        private Crop crop = Crop.CENTER;
+        private double scaleMin = 0.9;
+        private double scaleMax = 1.0;
+        private double ratioMin = 3.0 / 4.0;
+        private double ratioMax = 4.0 / 3.0;
+        private float[] mean = OPENAI_MEAN;
+        private float[] std = OPENAI_STD;
+        private int backgroundRgb = ImageDecoder.WHITE;
+        private long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
+
+        private Builder(int imageSize) {
+            checkArgument(imageSize > 0, "imageSize must be > 0, got %s", imageSize);
+            this.imageSize = imageSize;
+        }
+
+        /** Centre crop (evaluation, the default) or random resized crop (training). */
+        public Builder optCrop(Crop crop) {
+            checkArgument(crop != null, "crop is null");
+            this.crop = crop;
+            return this;
+        }
+
+        /** Area fraction range of the random resized crop; default {@code (0.9, 1.0)}. */
+        public Builder optScale(double min, double max) {
+            checkArgument(min > 0 && min <= max && max <= 1,
+                    "scale range must satisfy 0 < min <= max <= 1, got (%s, %s)", min, max);
+            this.scaleMin = min;
+            this.scaleMax = max;
+            return this;
+        }
+
+        /** Aspect ratio range of the random resized crop; default {@code (3/4, 4/3)}. */
+        public Builder optRatio(double min, double max) {
+            checkArgument(min > 0 && min <= max && Double.isFinite(max),
+                    "ratio range must satisfy 0 < min <= max, got (%s, %s)", min, max);
+            this.ratioMin = min;
+            this.ratioMax = max;
+            return this;
+        }
+
+        /** Per-channel mean and std (R, G, B); default OpenAI CLIP's. */
+        public Builder optNormalization(float[] mean, float[] std) {
+            checkArgument(mean != null && std != null && mean.length == 3 && std.length == 3,
+                    "mean and std must have 3 values (R, G, B)");
+            for (int c = 0; c < 3; c++) {
+                checkArgument(std[c] > 0 && Float.isFinite(std[c]) && Float.isFinite(mean[c]),
+                        "std must be finite and > 0 and mean finite, got mean %s std %s at %s",
+                        mean[c], std[c], c);
+            }
+            this.mean = mean.clone();
+            this.std = std.clone();
+            return this;
+        }
+
+        /** Colour ({@code 0xRRGGBB}) under transparent pixels; default white. */
+        public Builder optBackground(int rgb) {
+            checkArgument((rgb & 0xFF000000) == 0, "background must be 0xRRGGBB, got 0x%s",
+                    Integer.toHexString(rgb));
+            this.backgroundRgb = rgb;
+            return this;
+        }
+
+        /** Decompression-bomb limit in pixels; default 178,956,970 (Pillow's). */
+        public Builder optMaxPixels(long maxPixels) {
+            checkArgument(maxPixels > 0, "maxPixels must be > 0, got %s", maxPixels);
+            this.maxPixels = maxPixels;
+            return this;
+        }
+
+        /** The transform. */
+        public ImageTransform build() {
+            return new ImageTransform(this);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Helpers shared by the data packages; not API, may change without notice. */
+package dev.align.data.internal;

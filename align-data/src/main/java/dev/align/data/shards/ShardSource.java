@@ -1,0 +1,195 @@
+package dev.align.data.shards;
+
+import static dev.align.core.Checks.checkArgument;
+import static dev.align.core.Checks.checkState;
+
+import dev.align.core.data.ImageTextBatch;
+import dev.align.core.data.ImageTextSource;
+import dev.align.data.image.ImageDecodeException;
+import dev.align.data.image.ImageTransform;
+import dev.align.data.internal.Seeds;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * An endless, seekable {@link ImageTextSource} over WebDataset shards: samples from a
+ * {@link ShardReader}, images through an {@link ImageTransform} into {@code [B, 3, S, S]}, captions
+ * through a tokenizer into {@code [B, T]}. When an epoch ends the next begins, its shards and
+ * samples reshuffled with {@code seed} and the epoch number (as OpenCLIP's
+ * {@code set_epoch}); random crops are seeded by {@code seed} and the sample's position, so they
+ * do not depend on batch size, thread count or resumption.
+ *
+ * <p>Position: the number of samples taken from the reader's deterministic stream. That is the
+ * number of pairs delivered plus the samples dropped at decoding (pixel data corrupt behind a
+ * valid header, counted as {@code corrupt_image}). Counting those too is what lets
+ * {@link #seek(long)} replay the stream <em>without decoding a single image</em>: it re-reads the
+ * shards (tar parsing, caption and header checks only) and discards {@code position} samples.
+ * A source seeked to {@code p} then delivers exactly what an uninterrupted source delivers after
+ * {@code p}. After a seek, {@link #skipped()} holds the reader skips met during the replay and
+ * the decoding skips from then on.
+ *
+ * <p>Tokenizer: any {@code Function<String, long[]>} returning at most {@code contextLength} ids;
+ * shorter results are padded with 0, OpenCLIP's pad id. Not thread-safe: one training loop calls
+ * it; the parallelism is in the reader's threads.
+ */
+public final class ShardSource implements ImageTextSource {
+
+    private static final System.Logger LOG = System.getLogger(ShardSource.class.getName());
+    private static final long CROP = 3;
+
+    private final ShardReaderOptions options;
+    private final ImageTransform transform;
+    private final Function<String, long[]> tokenizer;
+    private final int contextLength;
+    private final Map<String, Long> skipped = new TreeMap<>();
+    private ShardReader reader;
+    private long epoch;
+    private long epochSamples;
+    private long position;
+    private boolean closed;
+
+    /**
+     * @param options which shards and how to read them; {@link ShardReaderOptions#seed()} seeds
+     *     every shuffle and crop (OpenCLIP trains with shard shuffling and a shuffle buffer on)
+     * @param transform image preprocessing, for example
+     *     {@code ImageTransform.builder(224).optCrop(Crop.RANDOM_RESIZED).build()}
+     * @param tokenizer caption to at most {@code contextLength} token ids
+     * @param contextLength tokens per caption T (77 for CLIP)
+     */
+    public ShardSource(ShardReaderOptions options, ImageTransform transform,
+            Function<String, long[]> tokenizer, int contextLength) {
+        checkArgument(options != null && transform != null && tokenizer != null,
+                "options, transform and tokenizer must not be null");
+        checkArgument(contextLength > 0, "contextLength must be > 0, got %s", contextLength);
+        this.options = options;
+        this.transform = transform;
+        this.tokenizer = tokenizer;
+        this.contextLength = contextLength;
+    }
+
+    /**
+     * The next {@code batchSize} pairs: pixels {@code [B, 3, S, S]}, token ids {@code [B, T]},
+     * sample keys.
+     *
+     * @throws IOException if a whole epoch yields no valid sample (the message lists the skips)
+     * @throws IllegalArgumentException if the tokenizer returns more than {@code T} ids
+     */
+    @Override
+    public ImageTextBatch next(int batchSize) throws IOException {
+        checkState(!closed, "the shard source is closed");
+        checkArgument(batchSize > 0, "batchSize must be > 0, got %s", batchSize);
+        int s = transform.imageSize();
+        int imageValues = 3 * s * s;
+        checkArgument((long) batchSize * imageValues <= Integer.MAX_VALUE - 8,
+                "batch of %s images of %sx%s does not fit one float array", batchSize, s, s);
+        float[] pixels = new float[batchSize * imageValues];   // [B, 3, S, S]
+        long[] tokens = new long[batchSize * contextLength];  // [B, T], 0-padded
+        List<String> keys = new ArrayList<>(batchSize);
+        while (keys.size() < batchSize) {
+            Sample sample = nextSample();
+            long index = position++;
+            int b = keys.size();
+            try {
+                transform.apply(sample.image(), Seeds.derive(options.seed(), index, CROP),
+                        pixels, b * imageValues);
+            } catch (ImageDecodeException e) {
+                record(new Skip(SkipReason.of(e.kind()), sample.shard(), sample.key(),
+                        e.getMessage()));
+                continue;
+            }
+            long[] ids = tokenizer.apply(sample.caption());
+            checkArgument(ids != null && ids.length <= contextLength,
+                    "tokenizer returned %s ids for the caption of %s, more than contextLength %s",
+                    ids == null ? null : ids.length, sample.key(), contextLength);
+            System.arraycopy(ids, 0, tokens, b * contextLength, ids.length);
+            keys.add(sample.key());
+        }
+        return new ImageTextBatch(keys, s, pixels, contextLength, tokens);
+    }
+
+    /** Samples taken from the stream: pairs delivered plus samples that failed to decode. */
+    @Override
+    public long position() {
+        return position;
+    }
+
+    /** The epoch being read (0 first). */
+    public long epoch() {
+        return epoch;
+    }
+
+    /**
+     * Restarts the stream and discards {@code position} samples without decoding their images.
+     *
+     * @throws IOException if an epoch yields no valid sample
+     */
+    @Override
+    public void seek(long position) throws IOException {
+        checkState(!closed, "the shard source is closed");
+        checkArgument(position >= 0, "position must be >= 0, got %s", position);
+        closeReader();
+        epoch = 0;
+        epochSamples = 0;
+        this.position = 0;
+        skipped.clear();
+        for (long i = 0; i < position; i++) {
+            nextSample();
+        }
+        this.position = position;
+    }
+
+    /** Skips so far, by {@link SkipReason#key()}. */
+    @Override
+    public Map<String, Long> skipped() {
+        return Collections.unmodifiableMap(new TreeMap<>(skipped));
+    }
+
+    /** Stops the reader threads; idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        closeReader();
+    }
+
+    private Sample nextSample() throws IOException {
+        while (true) {
+            if (reader == null) {
+                reader = ShardReader.open(options, epoch, this::count);
+                epochSamples = 0;
+            }
+            if (reader.hasNext()) {
+                epochSamples++;
+                return reader.next();
+            }
+            closeReader();
+            if (epochSamples == 0) {
+                throw new IOException(String.format(
+                        "epoch %s of %s shards (first %s) gave no valid sample; skipped: %s",
+                        epoch, options.shards().size(), options.shards().get(0), skipped));
+            }
+            epoch++;
+        }
+    }
+
+    private void closeReader() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+    }
+
+    /** Counts a reader skip (the reader has already logged it). */
+    private void count(Skip skip) {
+        skipped.merge(skip.reason().key(), 1L, Long::sum);
+    }
+
+    private void record(Skip skip) {
+        count(skip);
+        LOG.log(System.Logger.Level.WARNING, skip.message());
+    }
+}

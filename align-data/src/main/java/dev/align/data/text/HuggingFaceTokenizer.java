@@ -1,0 +1,328 @@
+package dev.align.data.text;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align.core.Checks;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Any HuggingFace {@code tokenizer.json} (BPE, WordPiece, Unigram, ...) as a {@link Tokenizer},
+ * run by HuggingFace's Rust {@code tokenizers} library through DJL
+ * ({@code ai.djl.huggingface:tokenizers}).
+ *
+ * <p>The file's normaliser, pre-tokeniser and model produce the content ids; this class then lays
+ * out the row itself, as CLIP does: {@code [start, content..., end, pad...]}, truncating the
+ * content to {@code contextLength - 2} so the end token stays last. The file's own truncation,
+ * padding and post-processor are not used (a BERT-style file gets {@code [CLS] ... [SEP]} rows
+ * with the same rule). The start and end ids come from the file's post-processor
+ * ({@code RobertaProcessing}, {@code BertProcessing} or the first and last special tokens of a
+ * {@code TemplateProcessing} single template) unless given; the pad id from its {@code padding},
+ * else 0.
+ *
+ * <p><b>Offline use.</b> DJL's jar bundles the native library for linux-x86_64, linux-aarch64,
+ * osx-aarch64 and win-x86_64 and extracts it to {@code ~/.djl.ai/tokenizers/} on first use; no
+ * download happens for a local file. DJL does, however, probe the EC2 metadata address for
+ * telemetry on the first tokenizer of a process (1 s timeouts) unless the environment variable
+ * {@code OPT_OUT_TRACKING=true} or the system property {@code offline=true} is set;
+ * {@code ai.djl.offline} does not stop it.
+ *
+ * <p>Thread-safe: encoding runs concurrently (the Rust tokenizer is immutable); {@link #close()}
+ * waits for running calls and later calls fail with {@link IllegalStateException}.
+ */
+public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
+
+    private final ai.djl.huggingface.tokenizers.HuggingFaceTokenizer hf;
+    private final int contextLength;
+    private final int startId;
+    private final int endId;
+    private final int padId;
+    private final int vocabSize;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private HuggingFaceTokenizer(ai.djl.huggingface.tokenizers.HuggingFaceTokenizer hf,
+            int contextLength, int startId, int endId, int padId, int vocabSize) {
+        this.hf = hf;
+        this.contextLength = contextLength;
+        this.startId = startId;
+        this.endId = endId;
+        this.padId = padId;
+        this.vocabSize = vocabSize;
+    }
+
+    /**
+     * Loads a {@code tokenizer.json}, taking the start, end and pad ids from the file.
+     *
+     * @param file the {@code tokenizer.json} (or a directory that holds one)
+     * @param contextLength {@code T}, at least 2
+     * @return the tokenizer; close it to free the native tokenizer
+     * @throws TokenizerFormatException if the file is not valid JSON or names no start/end tokens
+     *     (then use {@link #load(Path, int, String, String, int)})
+     * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException if {@code contextLength < 2}
+     */
+    public static HuggingFaceTokenizer load(Path file, int contextLength) throws IOException {
+        return load(file, contextLength, null, null, -1);
+    }
+
+    /**
+     * Loads a {@code tokenizer.json} with explicit special tokens.
+     *
+     * @param file the {@code tokenizer.json} (or a directory that holds one)
+     * @param contextLength {@code T}, at least 2
+     * @param startToken the start token's text, or {@code null} to read it from the file
+     * @param endToken the end token's text, or {@code null} to read it from the file
+     * @param padId the pad id, or -1 to read it from the file's {@code padding} (else 0)
+     * @return the tokenizer; close it to free the native tokenizer
+     * @throws TokenizerFormatException if the file is invalid or a token is not in its vocabulary
+     * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException if {@code contextLength < 2} or {@code padId < -1}
+     */
+    public static HuggingFaceTokenizer load(Path file, int contextLength, String startToken,
+            String endToken, int padId) throws IOException {
+        Objects.requireNonNull(file, "file is null");
+        Rows.checkContextLength(contextLength);
+        Checks.checkArgument(padId >= -1, "padId must be >= 0, or -1 for the file's, got %s", padId);
+        Path json = Files.isDirectory(file) ? file.resolve("tokenizer.json") : file;
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(Files.readString(json, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new TokenizerFormatException(json + ": malformed JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new TokenizerFormatException(json + ": not a JSON object");
+        }
+        int vocabSize = vocabSize(root);
+        int start = startToken != null ? idOf(root, startToken, json) : specialId(root, true, json);
+        int end = endToken != null ? idOf(root, endToken, json) : specialId(root, false, json);
+        int pad = padId >= 0 ? padId : root.path("padding").path("pad_id").asInt(0);
+        for (int id : new int[] {start, end, pad}) {
+            if (id >= vocabSize) {
+                throw new TokenizerFormatException(String.format(
+                        "%s: special id %s is outside the vocabulary [0, %s)", json, id, vocabSize));
+            }
+        }
+        // Our rows are laid out here, so the native tokenizer must neither pad, truncate nor add
+        // special tokens (DJL would otherwise truncate at 512 and pad to the longest).
+        Map<String, String> options = Map.of(
+                "addSpecialTokens", "false", "truncation", "false", "padding", "false");
+        ai.djl.huggingface.tokenizers.HuggingFaceTokenizer hf;
+        try {
+            hf = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(json, options);
+        } catch (RuntimeException e) { // the Rust parser rejects the file
+            throw new TokenizerFormatException(json + ": HuggingFace tokenizers cannot load it: "
+                    + e.getMessage(), e);
+        }
+        return new HuggingFaceTokenizer(hf, contextLength, start, end, pad, vocabSize);
+    }
+
+    private static int vocabSize(JsonNode root) {
+        int max = -1;
+        JsonNode vocab = root.path("model").path("vocab");
+        if (vocab.isObject()) {
+            for (JsonNode id : vocab) {
+                max = Math.max(max, id.asInt());
+            }
+        } else if (vocab.isArray()) { // Unigram: [[piece, score], ...]
+            max = vocab.size() - 1;
+        }
+        for (JsonNode t : root.path("added_tokens")) {
+            max = Math.max(max, t.path("id").asInt());
+        }
+        return max + 1;
+    }
+
+    private static int idOf(JsonNode root, String token, Path file) throws TokenizerFormatException {
+        for (JsonNode t : root.path("added_tokens")) {
+            if (token.equals(t.path("content").asText())) {
+                return t.path("id").asInt();
+            }
+        }
+        JsonNode id = root.path("model").path("vocab").path(token);
+        if (id.isInt()) {
+            return id.asInt();
+        }
+        throw new TokenizerFormatException(String.format(
+                "%s: token '%s' is neither an added token nor in model.vocab", file, token));
+    }
+
+    /** The start (first) or end (last) special id that the file's post-processor adds. */
+    private static int specialId(JsonNode root, boolean start, Path file) throws TokenizerFormatException {
+        JsonNode post = root.path("post_processor");
+        if ("Sequence".equals(post.path("type").asText())) {
+            for (JsonNode p : post.path("processors")) {
+                String type = p.path("type").asText();
+                if (type.equals("RobertaProcessing") || type.equals("BertProcessing")
+                        || type.equals("TemplateProcessing")) {
+                    post = p;
+                    break;
+                }
+            }
+        }
+        String type = post.path("type").asText();
+        if (type.equals("RobertaProcessing") || type.equals("BertProcessing")) {
+            JsonNode pair = post.path(start ? "cls" : "sep");
+            if (pair.path(1).isInt()) {
+                return pair.path(1).asInt();
+            }
+        } else if (type.equals("TemplateProcessing")) {
+            JsonNode single = post.path("single");
+            JsonNode item = single.path(start ? 0 : single.size() - 1).path("SpecialToken");
+            JsonNode ids = post.path("special_tokens").path(item.path("id").asText()).path("ids");
+            if (item.isObject() && ids.path(0).isInt()) {
+                return ids.path(0).asInt();
+            }
+        }
+        throw new TokenizerFormatException(String.format(
+                "%s: cannot tell the %s token from post_processor %s; pass it explicitly", file,
+                start ? "start" : "end", type.isEmpty() ? "(none)" : type));
+    }
+
+    @Override
+    public long[] encode(String text) {
+        Objects.requireNonNull(text, "text is null");
+        long[] row = new long[contextLength];
+        long[] content = content(text);
+        frame(content, row, 0);
+        return row;
+    }
+
+    @Override
+    public long[] encodeBatch(List<String> texts) {
+        Objects.requireNonNull(texts, "texts is null");
+        String[] array = new String[texts.size()];
+        for (int b = 0; b < array.length; b++) {
+            array[b] = texts.get(b);
+            if (array[b] == null) {
+                throw new NullPointerException("texts[" + b + "] is null");
+            }
+        }
+        Encoding[] encodings;
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            encodings = hf.batchEncode(array, false, false); // parallel in Rust
+        } finally {
+            lock.readLock().unlock();
+        }
+        long[] out = new long[array.length * contextLength];
+        for (int b = 0; b < array.length; b++) {
+            frame(encodings[b].getIds(), out, b * contextLength);
+        }
+        return out;
+    }
+
+    private void frame(long[] content, long[] out, int offset) {
+        int[] ids = new int[content.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (int) content[i];
+        }
+        Rows.frame(ids, ids.length, out, offset, contextLength, startId, endId, padId);
+    }
+
+    private long[] content(String text) {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            return hf.encode(text, false, false).getIds();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<String> tokens(String text) {
+        Objects.requireNonNull(text, "text is null");
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            return Arrays.asList(hf.encode(text, false, false).getTokens());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public String decode(long[] ids) {
+        Objects.requireNonNull(ids, "ids is null");
+        int n = 0;
+        long[] kept = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            Checks.checkArgument(ids[i] >= 0 && ids[i] < vocabSize,
+                    "id %s at position %s is outside [0, %s)", ids[i], i, vocabSize);
+            if (ids[i] == endId) {
+                break;
+            }
+            if (ids[i] != startId) {
+                kept[n++] = ids[i];
+            }
+        }
+        if (n == 0) {
+            // Not sent to the native side: some decoders (Strip in tokenizers 0.21.4) panic on an
+            // empty sequence, and a Rust panic aborts the whole JVM.
+            return "";
+        }
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            return hf.decode(Arrays.copyOf(kept, n), true).strip();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        Checks.checkState(!closed, "this HuggingFaceTokenizer has been closed");
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    @Override
+    public int contextLength() {
+        return contextLength;
+    }
+
+    @Override
+    public int startId() {
+        return startId;
+    }
+
+    @Override
+    public int endId() {
+        return endId;
+    }
+
+    @Override
+    public int padId() {
+        return padId;
+    }
+
+    /** Frees the native tokenizer; waits for calls in progress. Idempotent. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                hf.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}

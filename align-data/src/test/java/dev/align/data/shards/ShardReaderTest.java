@@ -1,0 +1,242 @@
+package dev.align.data.shards;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShardReaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void groupsConsecutiveMembersByKeyUpToTheFirstDotOfTheFileName() throws IOException {
+        byte[] png = Fixtures.png(2, 2, 0x102030);
+        Path tar = Fixtures.rawTar(dir.resolve("s.tar"), Fixtures.members(
+                "part.1/a.png", png, "part.1/a.seg.PNG", png, "part.1/a.txt", "first",
+                "b.txt", "second", "b.jpg", Fixtures.png(1, 1, 0),
+                "part.1/a.png", png, "part.1/a.txt", "again"));
+        List<Sample> samples = Fixtures.readAll(ShardReaderOptions.of(tar.toString()), 0);
+        assertEquals(List.of("part.1/a", "b", "part.1/a"), Fixtures.keys(samples));
+        assertEquals(List.of("png", "seg.png", "txt"),
+                new ArrayList<>(samples.get(0).members().keySet()));
+        assertEquals("first", samples.get(0).caption());
+        assertEquals("jpg", samples.get(1).imageExtension());
+        assertEquals("again", samples.get(2).caption());
+    }
+
+    @Test
+    void orderDependsOnSeedAndEpochButNotOnThreadCount() throws IOException {
+        List<String> shards = Fixtures.writeShards(dir, 50, 5);
+        ShardReaderOptions options = new ShardReaderOptions(shards, 42, true, 7, 1,
+                1_000_000, 1 << 20);
+        List<String> one = Fixtures.keys(Fixtures.readAll(options, 0));
+        for (int threads : new int[] {2, 3, 8, 16}) {
+            assertEquals(one, Fixtures.keys(Fixtures.readAll(
+                    options.withReaderThreads(threads), 0)), threads + " threads");
+        }
+        assertEquals(50, one.size());
+        List<String> epoch1 = Fixtures.keys(Fixtures.readAll(options.withReaderThreads(3), 1));
+        assertNotEquals(one, epoch1);
+        assertNotEquals(one, Fixtures.keys(Fixtures.readAll(options.withSeed(43), 0)));
+        assertEquals(sorted(one), sorted(epoch1));
+    }
+
+    @Test
+    void shardShuffleReordersWholeShards() throws IOException {
+        List<String> shards = Fixtures.writeShards(dir, 20, 5);
+        ShardReaderOptions options = ShardReaderOptions.of(dir + "/{00000..00003}.tar")
+                .withShuffleShards(true).withSeed(3);
+        try (ShardReader reader = ShardReader.open(options, 0)) {
+            List<String> order = reader.shardOrder();
+            assertNotEquals(shards, order);
+            List<Sample> samples = new ArrayList<>();
+            reader.forEachRemaining(samples::add);
+            for (int i = 0; i < 20; i++) {
+                assertEquals(order.get(i / 5), samples.get(i).shard());
+            }
+        }
+    }
+
+    @Test
+    void shuffleBufferChangesTheOrderButNotTheMultiset() throws IOException {
+        List<String> shards = Fixtures.writeShards(dir, 30, 10);
+        ShardReaderOptions plain = new ShardReaderOptions(shards, 1, false, 0, 2, 1_000_000,
+                1 << 20);
+        List<String> inOrder = Fixtures.keys(Fixtures.readAll(plain, 0));
+        List<String> shuffled = Fixtures.keys(Fixtures.readAll(plain.withShuffleBuffer(8), 0));
+        assertEquals(sorted(inOrder), inOrder);
+        assertNotEquals(inOrder, shuffled);
+        assertEquals(inOrder, sorted(shuffled));
+        assertEquals(shuffled, Fixtures.keys(Fixtures.readAll(plain.withShuffleBuffer(8), 0)));
+        assertEquals(inOrder, Fixtures.keys(Fixtures.readAll(plain.withShuffleBuffer(1), 0)));
+    }
+
+    @Test
+    void skipsAndCountsEveryKindOfBadSampleNamingShardAndKey() throws IOException {
+        byte[] png = Fixtures.png(2, 2, 0xFFFFFF);
+        byte[] notAnImage = Fixtures.utf8("<html>404</html>");
+        byte[] brokenPng = Arrays.copyOf(png, 20); // signature, then a cut IHDR
+        byte[] webp = Fixtures.utf8("RIFF\0\0\0\0WEBPVP8 ");
+        Path tar = Fixtures.rawTar(dir.resolve("bad.tar"), Fixtures.members(
+                "ok1.png", png, "ok1.txt", "fine",
+                "../evil.txt", "x",
+                "/etc/passwd.txt", "x",
+                "noext", "x",
+                "noimage.txt", "caption only",
+                "nocap.png", png, "nocap.json", "{}",
+                "empty.png", png, "empty.txt", " \n\t",
+                "badutf.png", png, "badutf.txt", new byte[] {'a', (byte) 0xC3, '(', 'b'},
+                "garbage.jpg", notAnImage, "garbage.txt", "x",
+                "broken.png", brokenPng, "broken.txt", "x",
+                "webp.webp", webp, "webp.txt", "x",
+                "bomb.png", pngHeader(20_000, 20_000), "bomb.txt", "x",
+                "ok2.png", png, "ok2.txt", "fine too"));
+        List<LogRecord> warnings = new ArrayList<>();
+        List<Skip> skips = new ArrayList<>();
+        Logger logger = Logger.getLogger(ShardReader.class.getName());
+        Handler handler = capture(warnings);
+        logger.addHandler(handler);
+        List<String> keys = new ArrayList<>();
+        try (ShardReader reader = ShardReader.open(ShardReaderOptions.of(tar.toString()), 0,
+                skips::add)) {
+            reader.forEachRemaining(s -> keys.add(s.key()));
+            assertEquals(List.of("ok1", "ok2"), keys);
+            Map<String, Long> expected = new TreeMap<>(Map.of(
+                    "unsafe_path", 2L, "no_extension", 1L, "missing_image", 1L,
+                    "missing_caption", 1L, "empty_caption", 1L, "invalid_utf8", 1L,
+                    "corrupt_image", 2L, "unsupported_image", 1L, "too_large", 1L));
+            assertEquals(expected, reader.skipped());
+        } finally {
+            logger.removeHandler(handler);
+        }
+        Map<String, String> keyByReason = new TreeMap<>();
+        for (Skip s : skips) {
+            keyByReason.merge(s.reason().key(), s.key(), (a, b) -> a + "," + b);
+        }
+        assertEquals("../evil.txt,/etc/passwd.txt", keyByReason.get("unsafe_path"));
+        assertEquals("noimage", keyByReason.get("missing_image"));
+        assertEquals("nocap", keyByReason.get("missing_caption"));
+        assertEquals("empty", keyByReason.get("empty_caption"));
+        assertEquals("badutf", keyByReason.get("invalid_utf8"));
+        assertEquals("garbage,broken", keyByReason.get("corrupt_image"));
+        assertEquals("webp", keyByReason.get("unsupported_image"));
+        assertEquals("bomb", keyByReason.get("too_large"));
+        assertEquals(skips.size(), warnings.size());
+        for (int i = 0; i < skips.size(); i++) {
+            String message = warnings.get(i).getMessage();
+            assertTrue(message.contains(tar.toString()), message);
+            assertTrue(message.contains("'" + skips.get(i).key() + "'"), message);
+            assertTrue(message.contains(skips.get(i).reason().key()), message);
+        }
+        assertTrue(skips.get(skips.size() - 1).detail().contains("400000000"),
+                skips.get(skips.size() - 1).detail());
+    }
+
+    @Test
+    void pixelLimitIsConfigurable() throws IOException {
+        Path tar = Fixtures.rawTar(dir.resolve("s.tar"), Fixtures.members(
+                "small.png", Fixtures.png(3, 3, 0), "small.txt", "x",
+                "large.png", Fixtures.png(4, 3, 0), "large.txt", "x"));
+        try (ShardReader reader = ShardReader.open(
+                ShardReaderOptions.of(tar.toString()).withMaxImagePixels(9), 0)) {
+            assertEquals("small", reader.next().key());
+            assertTrue(!reader.hasNext());
+            assertEquals(Map.of("too_large", 1L), reader.skipped());
+        }
+    }
+
+    @Test
+    void truncatedShardKeepsTheSamplesBeforeTheCut() throws IOException {
+        List<String> shards = Fixtures.writeShards(dir.resolve("w"), 6, 10);
+        byte[] whole = Files.readAllBytes(Path.of(shards.get(0)));
+        // Cut 3 bytes into the caption of sample 000003 (members: .json, .png, .txt).
+        int header = indexOf(whole, Fixtures.utf8("000003.txt"));
+        Path cut = dir.resolve("cut.tar");
+        Files.write(cut, Arrays.copyOf(whole, header + 512 + 3));
+        Path cutInHeader = dir.resolve("cut-header.tar");
+        Files.write(cutInHeader, Arrays.copyOf(whole, header + 100));
+        Path missing = dir.resolve("missing.tar");
+        List<Skip> skips = new ArrayList<>();
+        try (ShardReader reader = ShardReader.open(new ShardReaderOptions(
+                List.of(cut.toString(), missing.toString(), cutInHeader.toString()), 0, false,
+                0, 2, 1_000_000, 1 << 20), 0, skips::add)) {
+            List<String> keys = new ArrayList<>();
+            reader.forEachRemaining(s -> keys.add(s.key()));
+            assertEquals(List.of("000000", "000001", "000002", "000000", "000001", "000002"),
+                    keys);
+            assertEquals(Map.of("truncated_shard", 2L, "unreadable_shard", 1L),
+                    reader.skipped());
+        }
+        assertEquals("000003", skips.get(0).key());
+        assertEquals(cut.toString(), skips.get(0).shard());
+        assertEquals(missing.toString(), skips.get(1).shard());
+    }
+
+    private static Handler capture(List<LogRecord> into) {
+        return new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                into.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /** A PNG signature and IHDR chunk claiming {@code w x h}, with no pixel data at all. */
+    static byte[] pngHeader(int w, int h) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        ByteBuffer chunk = ByteBuffer.allocate(17);
+        chunk.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(chunk.array());
+        out.writeBytes(ByteBuffer.allocate(4).putInt(13).array());
+        out.writeBytes(chunk.array());
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        return out.toByteArray();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    private static List<String> sorted(List<String> keys) {
+        List<String> copy = new ArrayList<>(keys);
+        copy.sort(null);
+        return copy;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.align.data.shards;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.align.core.data.ImageTextBatch;
+import dev.align.data.image.ImageTransform;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShardSourceTest {
+
+    private static final int T = 6;
+
+    @TempDir
+    Path dir;
+
+    /** A fake tokenizer: start token, one id per character (at most 4), end token. */
+    private static final Function<String, long[]> TOKENIZER = caption -> {
+        int n = Math.min(4, caption.length());
+        long[] ids = new long[n + 2];
+        ids[0] = 49406;
+        for (int i = 0; i < n; i++) {
+            ids[i + 1] = caption.charAt(caption.length() - 1 - i);
+        }
+        ids[n + 1] = 49407;
+        return ids;
+    };
+
+    private ShardReaderOptions options(int threads) {
+        return ShardReaderOptions.of(dir + "/{00000..00003}.tar").withSeed(7)
+                .withShuffleShards(true).withShuffleBuffer(5).withReaderThreads(threads);
+    }
+
+    private static ImageTransform training() {
+        return ImageTransform.builder(4).optCrop(ImageTransform.Crop.RANDOM_RESIZED).build();
+    }
+
+    /** 13 samples in 4 shards; sample 5 has a JPEG whose data is cut behind a valid header. */
+    private void writeShards() throws IOException {
+        BufferedImage noisy = new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < 128 * 128; i++) {
+            noisy.setRGB(i % 128, i / 128, i * 7919);
+        }
+        byte[] jpeg = Fixtures.encode(noisy, "jpg");
+        byte[] cutJpeg = Arrays.copyOf(jpeg, jpeg.length * 3 / 4); // header intact, scan cut
+        try (ShardWriter w = new ShardWriter(dir, 4)) {
+            for (int i = 0; i < 13; i++) {
+                byte[] image = i == 5 ? cutJpeg : Fixtures.png(5 + i % 3, 6, 0x030507 * i);
+                w.write(String.format("%03d", i), i == 5 ? "jpg" : "png", image,
+                        "caption " + i, null);
+            }
+        }
+    }
+
+    @Test
+    void deliversShapedBatchesEndlesslyAcrossEpochs() throws IOException {
+        writeShards();
+        try (ShardSource source = new ShardSource(options(2), training(), TOKENIZER, T)) {
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                ImageTextBatch batch = source.next(3);
+                assertEquals(3, batch.size());
+                assertEquals(3 * 3 * 4 * 4, batch.pixels().length);
+                assertEquals(3 * T, batch.tokenIds().length);
+                keys.addAll(batch.keys());
+            }
+            // 12 valid samples per epoch; 27 delivered means epochs 0 and 1 and part of 2.
+            assertEquals(2, source.epoch());
+            assertEquals(12, new HashSet<>(keys.subList(0, 12)).size());
+            assertEquals(new HashSet<>(keys.subList(0, 12)), new HashSet<>(keys.subList(12, 24)));
+            assertNotEquals(keys.subList(0, 12), keys.subList(12, 24));
+            assertEquals(27 + 2, source.position()); // plus the cut JPEG, twice
+            assertEquals(Map.of("corrupt_image", 2L), source.skipped());
+        }
+    }
+
+    @Test
+    void tokensArePaddedWithZeros() throws IOException {
+        writeShards();
+        try (ShardSource source = new ShardSource(ShardReaderOptions.of(dir + "/00000.tar"),
+                ImageTransform.builder(2).build(), TOKENIZER, T)) {
+            ImageTextBatch batch = source.next(1);
+            assertEquals(List.of("000"), batch.keys());
+            assertArrayEquals(new long[] {49406, '0', ' ', 'n', 'o', 49407},
+                    batch.tokenIds());
+        }
+        try (ShardSource tooLong = new ShardSource(ShardReaderOptions.of(dir + "/00000.tar"),
+                ImageTransform.builder(2).build(), c -> new long[T + 1], T)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> tooLong.next(1));
+            assertTrue(e.getMessage().contains("contextLength 6"), e.getMessage());
+        }
+    }
+
+    @Test
+    void seekEqualsAFreshSourceAdvancedByTheSameCount() throws IOException {
+        writeShards();
+        for (int p : new int[] {0, 1, 5, 6, 12, 13, 30}) {
+            ImageTextBatch expected;
+            try (ShardSource a = new ShardSource(options(1), training(), TOKENIZER, T)) {
+                while (a.position() < p) {
+                    a.next(1);
+                }
+                if (a.position() != p) {
+                    continue; // p was the cut JPEG's position: reachable only by seeking
+                }
+                expected = a.next(7);
+            }
+            try (ShardSource b = new ShardSource(options(3), training(), TOKENIZER, T)) {
+                b.next(2);
+                b.seek(p);
+                assertEquals(p, b.position());
+                ImageTextBatch actual = b.next(7);
+                assertEquals(expected.keys(), actual.keys(), "p = " + p);
+                assertArrayEquals(expected.pixels(), actual.pixels(), "p = " + p);
+                assertArrayEquals(expected.tokenIds(), actual.tokenIds(), "p = " + p);
+            }
+        }
+    }
+
+    @Test
+    void batchesDoNotDependOnBatchSizeOrThreads() throws IOException {
+        writeShards();
+        float[] whole;
+        List<String> wholeKeys;
+        try (ShardSource a = new ShardSource(options(1), training(), TOKENIZER, T)) {
+            ImageTextBatch batch = a.next(17);
+            whole = batch.pixels();
+            wholeKeys = batch.keys();
+        }
+        try (ShardSource b = new ShardSource(options(4), training(), TOKENIZER, T)) {
+            List<String> keys = new ArrayList<>();
+            float[] pixels = new float[whole.length];
+            int offset = 0;
+            for (int size : new int[] {5, 1, 11}) {
+                ImageTextBatch batch = b.next(size);
+                keys.addAll(batch.keys());
+                System.arraycopy(batch.pixels(), 0, pixels, offset, batch.pixels().length);
+                offset += batch.pixels().length;
+            }
+            assertEquals(wholeKeys, keys);
+            assertArrayEquals(whole, pixels);
+        }
+    }
+
+    @Test
+    void failsWhenAnEpochHasNoValidSample() throws IOException {
+        Files.write(dir.resolve("junk.tar"), new byte[] {1, 2, 3});
+        try (ShardSource source = new ShardSource(
+                ShardReaderOptions.of(dir + "/{junk,missing}.tar"), training(), TOKENIZER, T)) {
+            IOException e = assertThrows(IOException.class, () -> source.next(1));
+            assertTrue(e.getMessage().contains("no valid sample"), e.getMessage());
+            assertTrue(e.getMessage().contains("unreadable_shard"), e.getMessage());
+        }
+    }
+}
