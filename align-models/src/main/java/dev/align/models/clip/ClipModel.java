@@ -16,6 +16,7 @@ import dev.align.models.vision.VisionTransformer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.align.models.internal.Constants;
 
 /**
  * A CLIP/ALIGN dual encoder laid out as OpenCLIP's {@code CLIP}: an image tower under
@@ -183,7 +184,8 @@ public final class ClipModel extends ModuleBlock {
 
     /** {@code x / max(||x||, 1e-12)} along the last axis, as {@code F.normalize}. */
     public static NDArray l2Normalize(NDArray x) {
-        return x.div(x.norm(new int[] {-1}, true).maximum(1e-12));
+        NDArray norm = x.norm(new int[] {-1}, true);
+        return x.div(norm.maximum(Constants.scalar(norm, 1e-12)));
     }
 
     @Override

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
+import dev.align.models.internal.Constants;
 
 /**
  * SigLIP's sigmoid loss and its exact gradients, computed over blocks of {@code chunk} text
@@ -67,7 +68,7 @@ public final class ChunkedSigLipLoss {
                 try (NDScope inner = new NDScope()) {
                     NDArray t = txt.get(new NDIndex("{}:{}", start, end));          // [c, E]
                     NDArray dot = img.matMul(t.transpose());                        // [N, c]
-                    NDArray z = dot.mul(Scalars.like(dot, scale)).add(Scalars.like(dot, bias));
+                    NDArray z = dot.mul(Constants.scalar(dot, scale)).add(Constants.scalar(dot, bias));
                     NDArray sig = Activation.sigmoid(z);
                     imageGrad.addi(sig.matMul(t));
                     NDArray textGrad = sig.transpose().matMul(img);                 // [c, E]
@@ -79,13 +80,13 @@ public final class ChunkedSigLipLoss {
                 }
             }
             NDArray pairDots = img.mul(txt).sum();                                  // trace(I T^T)
-            NDArray loss = softplusSum.sub(pairDots.mul(Scalars.like(img, scale)))
-                    .sub(Scalars.like(img, n * bias)).div(Scalars.like(img, n));
-            NDArray dImage = imageGrad.sub(txt).mul(Scalars.like(img, scale / n));
+            NDArray loss = softplusSum.sub(pairDots.mul(Constants.scalar(img, scale)))
+                    .sub(Constants.scalar(img, n * bias)).div(Constants.scalar(img, n));
+            NDArray dImage = imageGrad.sub(txt).mul(Constants.scalar(img, scale / n));
             NDArray dText = ai.djl.ndarray.NDArrays.concat(textGradChunks).sub(img)
-                    .mul(Scalars.like(img, scale / n));
-            NDArray dScale = sigmoidDotSum.sub(pairDots).mul(Scalars.like(img, scale / n));
-            NDArray dBias = sigmoidSum.sub(Scalars.like(img, n)).div(Scalars.like(img, n));
+                    .mul(Constants.scalar(img, scale / n));
+            NDArray dScale = sigmoidDotSum.sub(pairDots).mul(Constants.scalar(img, scale / n));
+            NDArray dBias = sigmoidSum.sub(Constants.scalar(img, n)).div(Constants.scalar(img, n));
             textGradChunks.close();
             softplusSum.close();
             sigmoidDotSum.close();

@@ -3,6 +3,7 @@ package dev.align.models.loss;
 import static dev.align.core.Checks.checkArgument;
 
 import ai.djl.ndarray.NDArray;
+import dev.align.models.internal.Constants;
 
 /**
  * Symmetric InfoNCE exactly as OpenCLIP's {@code ClipLoss}: {@code logits = exp(s) I T^T},
@@ -42,20 +43,20 @@ public final class InfoNceLoss implements ContrastiveLoss {
         NDArray logits = imageEmbeds.matMul(textEmbeds.transpose()).mul(scale); // [N, N] per image
         NDArray perImage = crossEntropyWithDiagonalLabels(logits, 1);
         NDArray perText = crossEntropyWithDiagonalLabels(logits, 0);
-        return perImage.add(perText).div(Scalars.like(logits, 2));
+        return perImage.add(perText).div(Constants.scalar(logits, 2));
     }
 
     /** Mean cross-entropy of the softmax along {@code axis}, the target being the diagonal. */
     private NDArray crossEntropyWithDiagonalLabels(NDArray logits, int axis) {
         long n = logits.getShape().get(0);
         NDArray logProbs = logits.logSoftmax(axis);
-        NDArray nll = logProbs.diagonal().sum().neg().div(Scalars.like(logits, n));
+        NDArray nll = logProbs.diagonal().sum().neg().div(Constants.scalar(logits, n));
         if (labelSmoothing == 0) {
             return nll;
         }
         NDArray uniform = logProbs.sum().neg()
-                .div(Scalars.like(logits, (double) n * n));                    // mean over rows, classes
-        return nll.mul(Scalars.like(logits, 1 - labelSmoothing))
-                .add(uniform.mul(Scalars.like(logits, labelSmoothing)));
+                .div(Constants.scalar(logits, (double) n * n));                    // mean over rows, classes
+        return nll.mul(Constants.scalar(logits, 1 - labelSmoothing))
+                .add(uniform.mul(Constants.scalar(logits, labelSmoothing)));
     }
 }

@@ -2,6 +2,7 @@ package dev.align.models.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import dev.align.models.internal.Constants;
 
 /**
  * SigLIP's pairwise sigmoid loss (Zhai et al. 2023) as OpenCLIP's {@code SigLipLoss} on one
@@ -30,6 +31,6 @@ public final class SigLipLoss implements ContrastiveLoss {
         NDArray scale = ContrastiveLoss.onScopeOf(imageEmbeds, logitScale.exp());
         NDArray logits = imageEmbeds.matMul(textEmbeds.transpose()).mul(scale).add(logitBias);
         return Activation.softPlus(logits).sum().sub(logits.diagonal().sum())
-                .div(Scalars.like(logits, n));
+                .div(Constants.scalar(logits, n));
     }
 }

@@ -70,18 +70,17 @@ public record InitSpec(Kind kind, double value) implements Initializer {
                 for (int i = 0; i < n; i++) {
                     v[i] = sample(random);
                 }
-                return manager.create(v, shape);
+                try (NDArray array = manager.create(v, shape)) {
+                    return array.duplicate();
+                }
             }
             float[] v = new float[n];
             for (int i = 0; i < n; i++) {
                 v[i] = (float) sample(random);
             }
-            NDArray array = manager.create(v, shape);
-            if (dataType == DataType.FLOAT32) {
-                return array;
-            }
-            try (array) {
-                return array.toType(dataType, true);
+            // On CPU, create() wraps Java memory without copying; the weights must own theirs.
+            try (NDArray array = manager.create(v, shape)) {
+                return dataType == DataType.FLOAT32 ? array.duplicate() : array.toType(dataType, true);
             }
         };
     }

@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.align.models.config.Activation;
 import java.util.Map;
+import dev.align.models.internal.Constants;
 
 /**
  * OpenCLIP's pre-LN residual block: {@code x + attn(ln_1(x))}, then
@@ -59,7 +60,7 @@ public final class ResidualAttentionBlock extends ModuleBlock {
     private NDArray activate(NDArray x) {
         return switch (activation) {
             case GELU -> ai.djl.nn.Activation.gelu(x);
-            case QUICK_GELU -> x.mul(ai.djl.nn.Activation.sigmoid(x.mul(1.702)));
+            case QUICK_GELU -> x.mul(ai.djl.nn.Activation.sigmoid(x.mul(Constants.scalar(x, 1.702))));
         };
     }
 

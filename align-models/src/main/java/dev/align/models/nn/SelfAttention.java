@@ -8,6 +8,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
+import dev.align.models.internal.Constants;
 
 /**
  * Multi-head self-attention as {@code torch.nn.MultiheadAttention} computes it, with its packed
@@ -59,7 +60,8 @@ public final class SelfAttention extends ModuleBlock {
                 value(ps, inProjBias, x, training)).singletonOrThrow();         // [B, T, 3D]
         NDArray split = qkv.reshape(b, t, 3, heads, headWidth)
                 .transpose(2, 0, 3, 1, 4);                                       // [3, B, H, T, Dh]
-        NDArray q = split.get(0).mul(1.0 / Math.sqrt(headWidth));
+        NDArray q0 = split.get(0);
+        NDArray q = q0.mul(Constants.scalar(q0, 1.0 / Math.sqrt(headWidth)));
         NDArray k = split.get(1);
         NDArray v = split.get(2);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));                     // [B, H, T, T]

@@ -91,20 +91,18 @@ public final class TextTransformer extends ModuleBlock {
             positions.attach(scope);                                   // not the model's manager
         }
         x = x.add(positions);
-        try (NDArray mask = config.causal() ? causalMask(scope, t, type)
-                : paddingMask(scope, host, b, t, type)) {
-            x = transformer.forward(ps, x, mask, training);
-        }
+        NDArray mask = config.causal() ? causalMask(scope, t, type)
+                : paddingMask(scope, host, b, t, type);
+        x = transformer.forward(ps, x, mask, training);
         x = lnFinal.forward(ps, x, training);                                         // [B, T, D]
         NDArray pooled;
         if (config.pool() == TextPool.FIRST) {
             pooled = x.get(new NDIndex(":, 0, :"));                                    // [B, D]
         } else {
-            long[] position = argmaxPerRow(host, b, t);
-            try (NDArray idx = scope.create(position, new Shape(b, 1, 1));
-                    NDArray wide = idx.broadcast(b, 1, config.width())) {
-                pooled = x.gather(wide, 1).reshape(b, config.width());                 // [B, D]
-            }
+            // The index stays in the input's scope: gather's backward reads it, and on CPU the
+            // array created from Java memory is what keeps that memory alive.
+            NDArray idx = scope.create(argmaxPerRow(host, b, t), new Shape(b, 1, 1));
+            pooled = x.gather(idx.broadcast(b, 1, config.width()), 1).reshape(b, config.width());
         }
         return pooled.matMul(value(ps, textProjection, ids, training));               // [B, E]
     }

@@ -84,11 +84,12 @@ public final class PatchDropout {
                 index[base + 1 + i] = order[i] + 1L;
             }
         }
+        // On CPU, DJL's create() wraps the Java buffer without copying, and only the returned
+        // array keeps that buffer alive; gather's backward reads the index, so the index must
+        // live as long as the graph: it stays in the input's manager (the step's scope).
         NDManager manager = x.getManager();
-        try (NDArray idx = manager.create(index).reshape(batch, keep + 1, 1);
-                NDArray wide = idx.broadcast(batch, keep + 1, width)) {
-            return x.gather(wide, 1);                                     // [B, 1 + K, D]
-        }
+        NDArray idx = manager.create(index).reshape(batch, keep + 1, 1);
+        return x.gather(idx.broadcast(batch, keep + 1, width), 1);              // [B, 1 + K, D]
     }
 
     private static long mix(long a, long b) {

@@ -1,0 +1,2 @@
+/** Helpers shared inside align-models; not API. */
+package dev.align.models.internal;
