@@ -74,6 +74,18 @@ public final class SyntheticPairs implements ImageTextSource {
         return new ImageTextBatch(keys, s, pixels, contextLength, ids);
     }
 
+    /**
+     * Token ids {@code [T]} of the caption of {@code concept} (start, words, end-of-text, padding),
+     * as the pairs carry them: what a zero-shot classifier of the concepts encodes.
+     */
+    public long[] captionIds(int concept) {
+        checkArgument(concept >= 0 && concept < concepts(), "concept must be in [0, %s), got %s",
+                concepts(), concept);
+        long[] ids = new long[contextLength];
+        caption(concept, ids, 0);
+        return ids;
+    }
+
     /** The caption of a concept, e.g. "a red disc top left". */
     public static String captionText(int concept) {
         int[] words = words(concept);
