@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** {@code --preset NAME} or {@code --config FILE}: where a model's configuration comes from. */
+/**
+ * {@code --preset NAME}, {@code --config FILE} or {@code --model DIR} (a trained model folder:
+ * {@code model.json} + {@code model.safetensors}): where a model comes from.
+ */
 final class ModelSource {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -21,9 +24,22 @@ final class ModelSource {
         @Option(names = "--config", paramLabel = "FILE",
                 description = "A model config JSON file (strict: unknown keys are rejected).")
         Path config;
+
+        @Option(names = "--model", paramLabel = "DIR",
+                description = "A model folder written by ./align train (model.json + "
+                        + "model.safetensors); brings its weights too.")
+        Path model;
+    }
+
+    /** The model folder, or null when a preset or config was given. */
+    Path modelDir() {
+        return choice.model;
     }
 
     ClipConfig resolve() throws IOException {
+        if (choice.model != null) {
+            return dev.align.models.io.ModelFolder.config(choice.model);
+        }
         return ClipConfig.resolve(choice.preset, choice.config);
     }
 }

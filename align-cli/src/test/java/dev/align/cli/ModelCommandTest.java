@@ -104,6 +104,27 @@ class ModelCommandTest {
     }
 
     @Test
+    void aTrainedModelFolderIsAcceptedWhereAModelIsTaken() throws Exception {
+        Path folder = dir.resolve("model");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            dev.align.models.io.ModelFolder.save(ClipModel.create(ClipConfig.test(), m,
+                    DataType.FLOAT32, 9), folder);
+        }
+        Result info = run("model", "info", "--model", folder.toString());
+        assertEquals(0, info.status(), info.err());
+        assertEquals(24, new ObjectMapper().readTree(info.out()).get("config").get("embedDim").asInt());
+        Path in = dir.resolve("in.safetensors");
+        SafeTensors.write(in, Map.of("pixel_values", TensorData.ofFloats(new long[] {1, 3, 16, 16}, new float[768]),
+                "input_ids", TensorData.ofLongs(new long[] {1, 3}, new long[] {1, 5, 63})), Map.of());
+        Path out = dir.resolve("out.safetensors");
+        Result embed = run("model", "embed", "--model", folder.toString(), "--inputs", in.toString(),
+                "--out", out.toString());
+        assertEquals(0, embed.status(), embed.err());
+        assertEquals(2, run("model", "embed", "--model", folder.toString(), "--weights", "w.safetensors",
+                "--inputs", in.toString(), "--out", out.toString()).status());
+    }
+
+    @Test
     void embedRejectsMissingInputsAndMismatchedWeights() throws Exception {
         Path weights = dir.resolve("w.safetensors");
         assertEquals(0, run("model", "init", "--preset", "test", "--seed", "1", "--out", weights.toString()).status());
