@@ -1,13 +1,12 @@
 package dev.align.curation.metaclip;
 
+import dev.align.curation.internal.ParallelBlocks;
+
 import dev.align.core.Checks;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * MetaCLIP's balancing (Xu et al. 2023, Algorithm 1), made deterministic and explainable.
@@ -144,41 +143,8 @@ public final class MetaClipBalancer {
                 "%s pair ids but %s match lists", pairIds.length, matches.size());
         int n = pairIds.length;
         BalanceDecision[] out = new BalanceDecision[n];
-        AtomicInteger next = new AtomicInteger();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        int block = 4096;
-        Runnable worker = () -> {
-            try {
-                for (int lo; (lo = next.getAndAdd(block)) < n && failure.get() == null; ) {
-                    for (int i = lo, hi = Math.min(n, lo + block); i < hi; i++) {
-                        out[i] = decide(pairIds[i], matches.get(i));
-                    }
-                }
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-            }
-        };
-        if (threads == 1) {
-            worker.run();
-        } else {
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                Thread th = new Thread(worker, "metaclip-balance-" + t);
-                th.start();
-                workers.add(th);
-            }
-            for (Thread th : workers) {
-                try {
-                    th.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while balancing", e);
-                }
-            }
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
+        ParallelBlocks.forEach(n, 4096, threads, "metaclip-balance", () -> null,
+                (i, unused) -> out[i] = decide(pairIds[i], matches.get(i)));
         return Collections.unmodifiableList(Arrays.asList(out));
     }
 }

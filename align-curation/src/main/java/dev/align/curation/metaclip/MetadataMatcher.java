@@ -1,5 +1,7 @@
 package dev.align.curation.metaclip;
 
+import dev.align.curation.internal.ParallelBlocks;
+
 import dev.align.core.Checks;
 
 import java.util.ArrayList;
@@ -8,8 +10,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Finds, for a caption, every metadata entry that MetaCLIP's substring matching finds, with exactly
@@ -147,50 +147,8 @@ public final class MetadataMatcher {
         Checks.checkArgument(captions != null, "captions must not be null");
         int n = captions.size();
         int[][] out = new int[n][];
-        if (threads == 1 || n < 2048) {
-            Scratch s = new Scratch();
-            for (int i = 0; i < n; i++) {
-                out[i] = matchChecked(captions.get(i), i, s);
-            }
-        } else {
-            AtomicInteger next = new AtomicInteger();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            int block = 1024;
-            Runnable worker = () -> {
-                Scratch s = new Scratch();
-                try {
-                    for (int lo; (lo = next.getAndAdd(block)) < n && failure.get() == null; ) {
-                        for (int i = lo, hi = Math.min(n, lo + block); i < hi; i++) {
-                            out[i] = matchChecked(captions.get(i), i, s);
-                        }
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                }
-            };
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                Thread th = new Thread(worker, "metaclip-match-" + t);
-                th.start();
-                workers.add(th);
-            }
-            for (Thread th : workers) {
-                try {
-                    th.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while matching", e);
-                }
-            }
-            Throwable t = failure.get();
-            if (t instanceof RuntimeException re) {
-                throw re;
-            } else if (t instanceof Error err) {
-                throw err;
-            } else if (t != null) {
-                throw new IllegalStateException(t);
-            }
-        }
+        ParallelBlocks.forEach(n, 1024, n < 2048 ? 1 : threads, "metaclip-match", Scratch::new,
+                (i, scratch) -> out[i] = matchChecked(captions.get(i), i, scratch));
         return Collections.unmodifiableList(Arrays.asList(out));
     }
 

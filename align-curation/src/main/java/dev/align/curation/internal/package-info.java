@@ -1,0 +1,2 @@
+/** Helpers shared inside align-curation; not API. */
+package dev.align.curation.internal;
