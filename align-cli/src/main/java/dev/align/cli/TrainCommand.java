@@ -22,8 +22,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
             description = "Run config JSON (strict: unknown keys are rejected). Keys: schemaVersion, "
-                    + "model {preset | config, patchDropout}, data {kind}, loss {kind INFONCE|SIGLIP|"
-                    + "SIGLIP_CHUNKED, labelSmoothing, chunk}, optimizer {peakLr, minLr, warmupSteps, "
+                    + "model {preset | config, patchDropout}, data {kind}, loss {kind INFONCE|INFONCE_CHUNKED|"
+                    + "SIGLIP|SIGLIP_CHUNKED, labelSmoothing, chunk}, optimizer {peakLr, minLr, warmupSteps, "
                     + "weightDecay, beta1, beta2, eps, gradClipNorm}, globalBatch, microBatch, steps, "
                     + "seed, threads, checkpointEvery, keepCheckpoints, lockImage, lockText, device.")
     Path config;

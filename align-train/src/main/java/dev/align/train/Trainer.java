@@ -16,6 +16,7 @@ import dev.align.core.json.Json;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.io.ModelFolder;
 import dev.align.models.io.OpenClipWeights;
+import dev.align.models.loss.ChunkedInfoNceLoss;
 import dev.align.models.loss.ChunkedSigLipLoss;
 import dev.align.models.loss.InfoNceLoss;
 import dev.align.models.loss.SigLipLoss;
@@ -207,6 +208,8 @@ public final class Trainer implements AutoCloseable {
     static EmbeddingLoss lossOf(LossSpec spec) {
         return switch (spec.kind()) {
             case INFONCE -> EmbeddingLoss.autograd(new InfoNceLoss(spec.labelSmoothing()));
+            case INFONCE_CHUNKED -> EmbeddingLoss.chunked(
+                    new ChunkedInfoNceLoss(spec.chunk(), spec.labelSmoothing()));
             case SIGLIP -> EmbeddingLoss.autograd(new SigLipLoss());
             case SIGLIP_CHUNKED -> EmbeddingLoss.chunked(new ChunkedSigLipLoss(spec.chunk()));
         };

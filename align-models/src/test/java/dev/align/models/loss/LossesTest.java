@@ -135,6 +135,30 @@ class LossesTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"1, 0", "2, 0", "3, 0.1", "7, 0.1", "100, 0"})
+    void chunkedInfoNceEqualsAutogradInfoNce(int chunk, double smoothing) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Inputs in = inputs(m, 7, 5, 4);
+            in.img.setRequiresGradient(true);
+            in.txt.setRequiresGradient(true);
+            in.scale.setRequiresGradient(true);
+            NDArray expected;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                expected = new InfoNceLoss(smoothing).compute(in.img, in.txt, in.scale, null);
+                gc.backward(expected);
+            }
+            try (LossGradients g = new ChunkedInfoNceLoss(chunk, smoothing).lossAndGradients(in.img,
+                    in.txt, in.scale, in.bias)) {
+                assertEquals(expected.getDouble(), g.loss().getDouble(), 1e-12);
+                assertArrayEquals(in.img.getGradient().toDoubleArray(), g.imageGrad().toDoubleArray(), 1e-12);
+                assertArrayEquals(in.txt.getGradient().toDoubleArray(), g.textGrad().toDoubleArray(), 1e-12);
+                assertEquals(in.scale.getGradient().getDouble(), g.logitScaleGrad().getDouble(), 1e-12);
+                assertEquals(0, g.logitBiasGrad().getDouble(), 0);
+            }
+        }
+    }
+
     @Test
     void chunkedSigLipInFloat32AgreesToSinglePrecision() {
         try (NDManager m = NDManager.newBaseManager()) {

@@ -9,7 +9,7 @@ import dev.align.core.json.JsonOptional;
  *
  * @param kind InfoNCE, SigLIP or chunked SigLIP
  * @param labelSmoothing InfoNCE label smoothing (ALIGN: 0.1), default 0
- * @param chunk text columns per block for {@link LossKind#SIGLIP_CHUNKED}, default 1024
+ * @param chunk text columns per block for the chunked losses, default 1024
  */
 public record LossSpec(LossKind kind, @JsonOptional Double labelSmoothing, @JsonOptional Integer chunk) {
 
@@ -20,8 +20,9 @@ public record LossSpec(LossKind kind, @JsonOptional Double labelSmoothing, @Json
         chunk = chunk == null ? 1024 : chunk;
         checkArgument(labelSmoothing >= 0 && labelSmoothing < 1,
                 "loss.labelSmoothing must be in [0, 1), got %s", labelSmoothing);
-        checkArgument(labelSmoothing == 0 || kind == LossKind.INFONCE,
-                "loss.labelSmoothing applies to INFONCE only, got %s with %s", labelSmoothing, kind);
+        checkArgument(labelSmoothing == 0 || kind == LossKind.INFONCE
+                        || kind == LossKind.INFONCE_CHUNKED,
+                "loss.labelSmoothing applies to InfoNCE only, got %s with %s", labelSmoothing, kind);
         checkArgument(chunk >= 1, "loss.chunk must be >= 1, got %s", chunk);
     }
 }

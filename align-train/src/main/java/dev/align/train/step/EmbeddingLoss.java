@@ -57,4 +57,15 @@ public interface EmbeddingLoss {
         checkArgument(loss != null, "loss must not be null");
         return loss::lossAndGradients;
     }
+
+    /**
+     * InfoNCE with analytic gradients computed over column chunks, memory {@code O(chunk x N)}:
+     * the global batch can grow without the loss's {@code [N, N]} arrays.
+     *
+     * @param loss the chunked loss
+     */
+    static EmbeddingLoss chunked(dev.align.models.loss.ChunkedInfoNceLoss loss) {
+        checkArgument(loss != null, "loss must not be null");
+        return loss::lossAndGradients;
+    }
 }

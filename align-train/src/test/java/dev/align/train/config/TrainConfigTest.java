@@ -57,7 +57,7 @@ class TrainConfigTest {
                 .contains("exactly one"));
         assertTrue(rejects(MINIMAL.replace("\"loss\": {\"kind\": \"INFONCE\"}",
                 "\"loss\": {\"kind\": \"SIGLIP\", \"labelSmoothing\": 0.1}")).getMessage()
-                .contains("INFONCE only"));
+                .contains("InfoNCE only"));
         rejects(MINIMAL.replace("\"globalBatch\": 256", "\"globalBatch\": 0"));
         rejects(MINIMAL.replace("\"schemaVersion\": 1", "\"schemaVersion\": 2"));
     }

@@ -49,7 +49,7 @@ class GradientCacheTest {
     private static final int CONTEXT = 8;
     private static final int IMAGE = 16;
 
-    enum LossKind { INFO_NCE, SIGLIP, CHUNKED_SIGLIP }
+    enum LossKind { INFO_NCE, CHUNKED_INFO_NCE, SIGLIP, CHUNKED_SIGLIP }
 
     private static final Map<String, Double> WORST = new LinkedHashMap<>();
 
@@ -91,7 +91,7 @@ class GradientCacheTest {
 
     private static void check(LossKind kind, DataType dt, int n, int micro, ClipConfig base,
             boolean dropout) {
-        ClipConfig cfg = kind == LossKind.INFO_NCE ? base : base.withSigLipInit();
+        ClipConfig cfg = kind == LossKind.INFO_NCE || kind == LossKind.CHUNKED_INFO_NCE ? base : base.withSigLipInit();
         double tol = dt == DataType.FLOAT64 ? 1e-10 : 1e-5;
         try (NDManager manager = NDManager.newBaseManager()) {
             ClipModel model = ClipModel.create(cfg, manager, dt, 11);
@@ -128,7 +128,7 @@ class GradientCacheTest {
                     assertTrue(err <= tol, () -> name + " differs by " + err);
                 }
                 // InfoNCE over one pair is log(1) = 0 for any weights: nothing to learn.
-                if (n > 1 || kind != LossKind.INFO_NCE) {
+                if (n > 1 || (kind != LossKind.INFO_NCE && kind != LossKind.CHUNKED_INFO_NCE)) {
                     assertTrue(maxAbs(singleGrads.get("logit_scale")) > 0, "logit_scale must learn");
                 }
             }
@@ -358,11 +358,13 @@ class GradientCacheTest {
             case INFO_NCE -> EmbeddingLoss.autograd(new InfoNceLoss());
             case SIGLIP -> EmbeddingLoss.autograd(new SigLipLoss());
             case CHUNKED_SIGLIP -> EmbeddingLoss.chunked(new ChunkedSigLipLoss(4));
+            case CHUNKED_INFO_NCE -> EmbeddingLoss.chunked(new dev.align.models.loss.ChunkedInfoNceLoss(4, 0));
         };
     }
 
     private static ContrastiveLoss reference(LossKind kind) {
-        return kind == LossKind.INFO_NCE ? new InfoNceLoss() : new SigLipLoss();
+        return kind == LossKind.INFO_NCE || kind == LossKind.CHUNKED_INFO_NCE ? new InfoNceLoss()
+                : new SigLipLoss();
     }
 
     /** Every trainable parameter's gradient as float64, then zeroed (as an optimizer would). */
