@@ -1,11 +1,8 @@
 package dev.align.models.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import dev.align.models.config.Activation;
 import java.util.Map;
 import dev.align.models.internal.Constants;
@@ -17,7 +14,7 @@ import dev.align.models.internal.Constants;
  *
  * <p>Input {@code x [B, T, D]} and an optional additive attention mask; output {@code [B, T, D]}.
  */
-public final class ResidualAttentionBlock extends ModuleBlock {
+public final class ResidualAttentionBlock extends SequenceBlock {
 
     private final Activation activation;
     private final LayerNormBlock ln1;
@@ -51,6 +48,7 @@ public final class ResidualAttentionBlock extends ModuleBlock {
     }
 
     /** Applies the block to {@code x [B, T, D]} with an optional additive attention mask. */
+    @Override
     public NDArray forward(ParameterStore ps, NDArray x, NDArray mask, boolean training) {
         NDArray h = x.add(attn.forward(ps, ln1.forward(ps, x, training), mask, training));
         NDArray hidden = activate(cFc.forward(ps, ln2.forward(ps, h, training), training));
@@ -62,18 +60,6 @@ public final class ResidualAttentionBlock extends ModuleBlock {
             case GELU -> ai.djl.nn.Activation.gelu(x);
             case QUICK_GELU -> x.mul(ai.djl.nn.Activation.sigmoid(x.mul(Constants.scalar(x, 1.702))));
         };
-    }
-
-    @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
-        NDArray mask = inputs.size() > 1 ? inputs.get(1) : null;
-        return new NDList(forward(ps, inputs.head(), mask, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

@@ -1,12 +1,10 @@
 package dev.align.models.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import java.util.Map;
 import dev.align.models.internal.Constants;
 
@@ -19,7 +17,7 @@ import dev.align.models.internal.Constants;
  * <p>Input {@code x [B, T, D]} and an optional additive mask broadcastable to {@code [B, H, T, T]}
  * ({@code -inf} where a query must not see a key); output {@code [B, T, D]}.
  */
-public final class SelfAttention extends ModuleBlock {
+public final class SelfAttention extends SequenceBlock {
 
     private final int width;
     private final int heads;
@@ -52,6 +50,7 @@ public final class SelfAttention extends ModuleBlock {
      *
      * @param mask additive mask broadcastable to {@code [B, H, T, T]}, or {@code null}
      */
+    @Override
     public NDArray forward(ParameterStore ps, NDArray x, NDArray mask, boolean training) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
@@ -72,18 +71,6 @@ public final class SelfAttention extends ModuleBlock {
                 .transpose(0, 2, 1, 3).reshape(b, t, width);                    // [B, T, D]
         return Linear.linear(context, value(ps, outProjWeight, x, training),
                 value(ps, outProjBias, x, training)).singletonOrThrow();
-    }
-
-    @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
-        NDArray mask = inputs.size() > 1 ? inputs.get(1) : null;
-        return new NDList(forward(ps, inputs.head(), mask, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

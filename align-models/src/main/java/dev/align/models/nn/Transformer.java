@@ -1,11 +1,8 @@
 package dev.align.models.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import dev.align.models.config.Activation;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +13,7 @@ import java.util.Map;
  * A stack of {@link ResidualAttentionBlock}s, OpenCLIP's {@code transformer.resblocks}.
  * Input {@code x [B, T, D]} and an optional additive mask; output {@code [B, T, D]}.
  */
-public final class Transformer extends ModuleBlock {
+public final class Transformer extends SequenceBlock {
 
     private final List<ResidualAttentionBlock> resblocks;
 
@@ -42,24 +39,13 @@ public final class Transformer extends ModuleBlock {
     }
 
     /** Runs every block over {@code x [B, T, D]}. */
+    @Override
     public NDArray forward(ParameterStore ps, NDArray x, NDArray mask, boolean training) {
         NDArray h = x;
         for (ResidualAttentionBlock block : resblocks) {
             h = block.forward(ps, h, mask, training);
         }
         return h;
-    }
-
-    @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
-        NDArray mask = inputs.size() > 1 ? inputs.get(1) : null;
-        return new NDList(forward(ps, inputs.head(), mask, training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override
