@@ -6,10 +6,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import dev.align.core.data.ImageTextBatch;
 import dev.align.core.data.ImageTextSource;
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.json.Json;
@@ -26,6 +24,7 @@ import dev.align.train.checkpoint.Provenance;
 import dev.align.train.checkpoint.TrainState;
 import dev.align.train.config.LossSpec;
 import dev.align.train.config.TrainConfig;
+import dev.align.train.data.SourceFeed;
 import dev.align.train.metrics.MetricsLog;
 import dev.align.train.metrics.ProgressBar;
 import dev.align.train.metrics.StepMetrics;
@@ -36,6 +35,7 @@ import dev.align.train.optim.CosineSchedule;
 import dev.align.train.optim.GradClip;
 import dev.align.train.step.EmbeddingLoss;
 import dev.align.train.step.GradientCache;
+import dev.align.train.step.MicroBatchFeed;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +78,8 @@ public final class Trainer implements AutoCloseable {
         this.out = out;
         this.data = data;
         this.seeds = new Seeds(cfg.seed());
-        this.manager = NDManager.newBaseManager(Device.fromName(cfg.device()));
+        List<Device> devices = cfg.devices().stream().map(Device::fromName).toList();
+        this.manager = NDManager.newBaseManager(devices.get(0));
         this.model = ClipModel.create(cfg.model().resolve(), manager, DataType.FLOAT32, seeds.init());
         model.lockImageTower(cfg.lockImage());
         model.lockTextTower(cfg.lockText());
@@ -88,7 +89,7 @@ public final class Trainer implements AutoCloseable {
         this.optimizer = new AdamW(model.openClipParameters(),
                 new AdamWConfig(o.beta1(), o.beta2(), o.eps(), o.weightDecay()));
         this.schedule = new CosineSchedule(o.peakLr(), o.minLr(), o.warmupSteps(), cfg.steps());
-        this.accumulator = new GradientCache(model, lossOf(cfg.loss()), cfg.microBatch());
+        this.accumulator = new GradientCache(model, lossOf(cfg.loss()), cfg.microBatch(), devices);
         this.checkpoints = new Checkpoints(out.resolve("checkpoints"), cfg.keepCheckpoints());
         this.provenance = Provenance.now(cfg.toJson(), cfg.seed());
         this.state = restore(resume);
@@ -167,11 +168,9 @@ public final class Trainer implements AutoCloseable {
                 double lr = schedule.lr(step);
                 double gradNorm;
                 try (NDManager scope = manager.newSubManager()) {             // every step tensor dies here
-                    ImageTextBatch batch = data.next(b);
-                    int s = batch.imageSize();
-                    NDArray pixels = scope.create(batch.pixels(), new Shape(b, 3, s, s));
-                    NDArray ids = scope.create(batch.tokenIds(), new Shape(b, batch.contextLength()));
-                    loss = accumulator.forwardBackward(ps, pixels, ids);      // global-batch loss
+                    MicroBatchFeed feed = cfg.replayMicroBatches() ? new SourceFeed(data, b)
+                            : MicroBatchFeed.of(SourceFeed.arrays(data.next(b), manager.getDevice(), scope));
+                    loss = accumulator.forwardBackward(ps, feed);             // global-batch loss
                     gradNorm = GradClip.clipGlobalNorm(trainable, cfg.optimizer().gradClipNorm());
                 }
                 if (!Double.isFinite(loss)) {
@@ -249,6 +248,7 @@ public final class Trainer implements AutoCloseable {
             data.close();
         } finally {
             optimizer.close();
+            accumulator.close();
             manager.close();
         }
     }

@@ -14,12 +14,17 @@ import dev.align.models.clip.ClipModel;
 import dev.align.models.clip.ClipOutput;
 import dev.align.models.config.ClipConfig;
 import dev.align.models.loss.InfoNceLoss;
+import dev.align.train.optim.AdamW;
+import dev.align.train.optim.AdamWConfig;
+import dev.align.train.optim.GradClip;
 import java.util.List;
 
 /**
- * One CLIP training step without an optimizer: forward of both towers on a fixed synthetic batch,
- * symmetric InfoNCE, backward, then gradients zeroed in place (what {@code zero_grad} does before
- * the peer's next step). Shared by {@link TrainStepBench} and {@link StepProfile}.
+ * One CLIP training step: forward of both towers on a fixed synthetic batch, symmetric InfoNCE,
+ * backward, then either gradients zeroed in place ({@link #run}: what {@code zero_grad} does
+ * before the peer's next step) or the whole update as the trainer does it ({@link #runWithUpdate}:
+ * global-norm clipping, AdamW, {@code logit_scale} clamp). Shared by {@link TrainStepBench} and
+ * {@link StepProfile}.
  */
 final class TrainStep implements AutoCloseable {
 
@@ -32,6 +37,7 @@ final class TrainStep implements AutoCloseable {
     private final NDArray ids; // [B, T]
     final List<Parameter> trainable;
     final InfoNceLoss loss = new InfoNceLoss();
+    private final AdamW optimizer;
 
     TrainStep(String preset, int batch) {
         this.config = ClipConfig.preset(preset);
@@ -43,24 +49,44 @@ final class TrainStep implements AutoCloseable {
         this.ids = Batches.ids(manager, config, batch, 2);
         this.trainable = model.openClipParameters().values().stream()
                 .filter(Parameter::requiresGradient).toList();
+        this.optimizer = new AdamW(model.openClipParameters(), new AdamWConfig(0.9, 0.98, 1e-6, 0.1));
     }
 
     /** Forward, loss, backward, zero the gradients; returns the loss. */
     float run() {
+        return forwardBackward(false);
+    }
+
+    /**
+     * Forward, loss, backward, clip to global norm 1, AdamW at a fixed learning rate (it zeroes
+     * the gradients), clamp {@code logit_scale}; returns the loss.
+     */
+    float runWithUpdate() {
+        return forwardBackward(true);
+    }
+
+    private float forwardBackward(boolean update) {
         // The step's inputs live in a sub-manager, so everything derived from them dies with it;
         // the scope also catches results of ops whose first operand is a weight (those would
         // otherwise attach to the model's manager and pile up, DJL.md section 4).
         try (NDManager step = manager.newSubManager(); NDScope scope = new NDScope()) {
             NDArray px = step(step, pixels);
             NDArray tok = step(step, ids);
+            float value;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 ClipOutput out = model.forward(ps, px, tok, true);
                 NDArray l = loss.compute(out.imageEmbeds(), out.textEmbeds(), out.logitScale(), null);
                 gc.backward(l);
-                float value = l.getFloat();
-                zeroGradients();
-                return value;
+                value = l.getFloat();
             }
+            if (update) {
+                GradClip.clipGlobalNorm(trainable, 1.0);
+                optimizer.step(1e-4);
+                model.clampLogitScale(Math.log(100));
+            } else {
+                zeroGradients();
+            }
+            return value;
         }
     }
 
@@ -93,6 +119,7 @@ final class TrainStep implements AutoCloseable {
 
     @Override
     public void close() {
+        optimizer.close();
         manager.close();
     }
 }

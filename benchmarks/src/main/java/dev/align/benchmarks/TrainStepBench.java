@@ -15,9 +15,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One CLIP training step (forward of both towers, symmetric InfoNCE, backward, gradients zeroed;
- * no optimizer update yet) of the {@code tiny} and {@code small} presets, fp32, on a fixed
- * synthetic batch. Time per step; {@code bench/run} turns it into samples/s ({@code B / t}) and
+ * One CLIP training step of the {@code tiny} and {@code small} presets, fp32, on a fixed synthetic
+ * batch: forward of both towers, symmetric InfoNCE, backward, then gradients zeroed
+ * ({@code trainStep}) or the trainer's whole update ({@code trainStepWithAdamW}: clipping, AdamW,
+ * temperature clamp), so the optimizer's share of a step shows. Time per step; {@code bench/run} turns it into samples/s ({@code B / t}) and
  * model GFLOP/s ({@link ClipFlops#trainStep} / t), the peer's metrics.
  */
 @State(Scope.Benchmark)
@@ -45,6 +46,11 @@ public class TrainStepBench {
     @Benchmark
     public float trainStep(MachineLoad load) {
         return step.run();
+    }
+
+    @Benchmark
+    public float trainStepWithAdamW(MachineLoad load) {
+        return step.runWithUpdate();
     }
 
     @TearDown

@@ -6,6 +6,7 @@ import dev.align.core.json.Json;
 import dev.align.core.json.JsonOptional;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A training run, read from strict JSON ({@link #fromJson(Path)}: unknown keys rejected with the
@@ -31,7 +32,12 @@ import java.nio.file.Path;
  * @param keepCheckpoints checkpoints kept on disk, default 3
  * @param lockImage freeze the image tower (LiT), default false
  * @param lockText freeze the text tower, default false
- * @param device DJL device name ("cpu", "gpu0", ...), default "cpu"
+ * @param device DJL device name ("cpu", "gpu0", ...) of the parameters, default "cpu"
+ * @param devices devices to spread micro-batches over, data parallel (e.g. {@code ["gpu0",
+ *     "gpu1"]}); the first must be {@code device}; default {@code [device]}
+ * @param replayMicroBatches read each micro-batch from the data source again for the second
+ *     pass of gradient caching instead of holding the global batch's pixels in memory, so memory
+ *     does not grow with the global batch beyond the embeddings; default true
  */
 public record TrainConfig(
         int schemaVersion,
@@ -48,7 +54,9 @@ public record TrainConfig(
         @JsonOptional Integer keepCheckpoints,
         @JsonOptional Boolean lockImage,
         @JsonOptional Boolean lockText,
-        @JsonOptional String device) {
+        @JsonOptional String device,
+        @JsonOptional List<String> devices,
+        @JsonOptional Boolean replayMicroBatches) {
 
     /** The schema version this code reads and writes. */
     public static final int SCHEMA_VERSION = 1;
@@ -76,7 +84,11 @@ public record TrainConfig(
         lockText = lockText != null && lockText;
         checkArgument(!(lockImage && lockText), "lockImage and lockText cannot both be true: "
                 + "nothing but the temperature would train");
-        device = device == null ? "cpu" : device;
+        device = device == null ? devices == null || devices.isEmpty() ? "cpu" : devices.get(0) : device;
+        devices = devices == null ? List.of(device) : List.copyOf(devices);
+        checkArgument(!devices.isEmpty() && devices.get(0).equals(device),
+                "devices must start with device %s (where the parameters live), got %s", device, devices);
+        replayMicroBatches = replayMicroBatches == null || replayMicroBatches;
     }
 
     /** Reads a run config from strict JSON. */

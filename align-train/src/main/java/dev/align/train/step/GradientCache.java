@@ -2,6 +2,7 @@ package dev.align.train.step;
 
 import static dev.align.core.Checks.checkArgument;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -9,15 +10,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.loss.LossGradients;
 import dev.align.models.vision.PatchDropout;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,10 +47,21 @@ import java.util.Map;
  * with the same draws. Patches are keyed by (seed, call, index within the micro-batch), so the
  * draws depend on the micro-batch size, not only on the global batch.
  *
- * <p><b>Memory</b>: every array made during a call lives in a sub-manager of the batch's manager
+ * <p><b>Memory</b>: every array made during a call lives in a sub-manager of the model's manager
  * and in {@link NDScope}s that are closed before the call returns; each micro-batch's graph is
- * freed before the next one is built. The PyTorch engine is required (pass 1 switches grad mode
- * off explicitly, since threads other than the engine's run with grad mode on).
+ * freed before the next one is built. With a {@link MicroBatchFeed} that reads its source again
+ * for pass 2, nothing but the {@code [N, E]} embeddings and their gradients grows with {@code N}.
+ * The PyTorch engine is required (pass 1 switches grad mode off explicitly, since threads other
+ * than the engine's run with grad mode on).
+ *
+ * <p><b>Several devices</b> (data parallel, {@code ../shared/DJL.md} section 6): micro-batch
+ * {@code k} runs on device {@code k mod D} with that device's copy of the parameters
+ * ({@link DeviceReplicas}); the cached embeddings are gathered on device 0, where the loss runs
+ * over the whole global batch; each device then gets its rows of {@code dL/dI}, {@code dL/dT}
+ * back, recomputes its micro-batches and accumulates into its copies, and the copies' gradients
+ * are summed into device 0's parameters, which the optimizer updates. Devices are driven one
+ * after another from the calling thread (GPU kernels still run asynchronously); the loss and
+ * gradients equal the one-device result up to the order of floating-point sums.
  *
  * <pre>{@code
  * GradientCache cache = new GradientCache(model, EmbeddingLoss.autograd(new InfoNceLoss()), 64);
@@ -60,14 +71,16 @@ import java.util.Map;
  * }
  * }</pre>
  */
-public final class GradientCache {
+public final class GradientCache implements AutoCloseable {
 
     private final ClipModel model;
     private final EmbeddingLoss loss;
     private final int microBatchSize;
+    private final DeviceReplicas replicas;
 
     /**
-     * A gradient cache for {@code model}; it holds no arrays between calls.
+     * A gradient cache for {@code model} on the device of its parameters; it holds no arrays
+     * between calls.
      *
      * @param model the dual encoder whose parameters receive the gradients
      * @param loss the contrastive loss over the global batch
@@ -75,17 +88,36 @@ public final class GradientCache {
      *     may be smaller
      */
     public GradientCache(ClipModel model, EmbeddingLoss loss, int microBatchSize) {
+        this(model, loss, microBatchSize, List.of(model.logitScale().getArray().getDevice()));
+    }
+
+    /**
+     * A data-parallel gradient cache over {@code devices}.
+     *
+     * @param devices device 0 first, which must hold the model's parameters; the same device may
+     *     appear more than once (each entry gets its own parameter copy)
+     * @throws IllegalArgumentException if {@code devices} is empty or device 0 is not the
+     *     parameters' device
+     */
+    public GradientCache(ClipModel model, EmbeddingLoss loss, int microBatchSize,
+            List<Device> devices) {
         checkArgument(model != null, "model must not be null");
         checkArgument(loss != null, "loss must not be null");
         checkArgument(microBatchSize >= 1, "microBatchSize must be >= 1, got %s", microBatchSize);
         this.model = model;
         this.loss = loss;
         this.microBatchSize = microBatchSize;
+        this.replicas = new DeviceReplicas(model, devices);
     }
 
     /** The number of pairs per tower forward. */
     public int microBatchSize() {
         return microBatchSize;
+    }
+
+    /** The devices micro-batches are spread over, device 0 first. */
+    public List<Device> devices() {
+        return replicas.devices();
     }
 
     /** The number of micro-batches a global batch of {@code n} pairs is split into. */
@@ -95,37 +127,45 @@ public final class GradientCache {
     }
 
     /**
+     * {@link #forwardBackward(ParameterStore, MicroBatchFeed)} over a batch held in memory.
+     *
+     * @param pixels {@code [N, 3, S, S]} normalised pixels in the model's dtype
+     * @param ids {@code [N, T]} token ids
+     * @throws IllegalArgumentException if the batch shapes disagree
+     */
+    public double forwardBackward(ParameterStore ps, NDArray pixels, NDArray ids) {
+        checkArgument(pixels instanceof PtNDArray,
+                "gradient caching needs the PyTorch engine, got %s arrays", pixels.getClass());
+        return forwardBackward(ps, MicroBatchFeed.of(pixels, ids));
+    }
+
+    /**
      * Computes the loss of the global batch and adds its gradient with respect to every trainable
      * parameter of the model to that parameter's {@code .grad}. The towers run in training mode.
      * Must not be called while a {@code GradientCollector} is open (DJL allows one at a time).
      *
-     * @param ps where parameter values come from ({@code new ParameterStore(manager, false)} or a
-     *     trainer's)
-     * @param pixels {@code [N, 3, S, S]} normalised pixels in the model's dtype
-     * @param ids {@code [N, T]} token ids
+     * @param ps where device 0's parameter values come from ({@code new ParameterStore(manager,
+     *     false)} or a trainer's)
+     * @param feed the global batch; read once when it fits one micro-batch, else twice
      * @return the global-batch loss
-     * @throws IllegalArgumentException if the batch shapes disagree
      */
-    public double forwardBackward(ParameterStore ps, NDArray pixels, NDArray ids) {
-        Shape pixelShape = pixels.getShape();
-        Shape idShape = ids.getShape();
-        checkArgument(pixelShape.dimension() == 4 && pixelShape.get(0) >= 1,
-                "pixels must be [N, 3, S, S] with N >= 1, got %s", pixelShape);
-        checkArgument(idShape.dimension() == 2 && idShape.get(0) == pixelShape.get(0),
-                "ids must be [N, T] with the N of pixels %s, got %s", pixelShape, idShape);
-        checkArgument(pixels instanceof PtNDArray,
-                "gradient caching needs the PyTorch engine, got %s arrays", pixels.getClass());
-        long n = pixelShape.get(0);
+    public double forwardBackward(ParameterStore ps, MicroBatchFeed feed) {
+        long n = feed.pairs();
         int m = microBatches(n);
         boolean trainImage = anyTrainable(true);
         boolean trainText = anyTrainable(false);
+        NDManager home = model.logitScale().getArray().getManager();
         if (m == 1) {
-            return singlePass(ps, pixels, ids, trainImage, trainText);
+            try (NDManager micro = home.newSubManager()) {
+                NDList batch = feed.load(0, n, device(0), micro);
+                return singlePass(ps, batch.get(0), batch.get(1), trainImage, trainText);
+            }
         }
         PatchDropout dropout = model.visual().patchDropout();
         long[] callsBefore = new long[m];
-
-        try (NDManager step = pixels.getManager().newSubManager(); NDScope scope = new NDScope()) {
+        int devices = replicas.devices().size();
+        replicas.refresh();
+        try (NDManager step = home.newSubManager(); NDScope scope = new NDScope()) {
             // Pass 1: embeddings only. Grad mode is per thread and on by default off the
             // engine's thread, so switch it off explicitly.
             NDArray images;
@@ -137,21 +177,21 @@ public final class GradientCache {
                 NDList textParts = new NDList(m);
                 for (int k = 0; k < m; k++) {
                     callsBefore[k] = dropout == null ? 0 : dropout.calls();
-                    try (NDScope micro = new NDScope()) {
-                        NDIndex rows = rows(k, n);
-                        NDArray image = model.encodeImage(ps, pixels.get(rows), true);   // [b, E]
-                        NDArray text = model.encodeText(ps, ids.get(rows), true);        // [b, E]
+                    int d = k % devices;
+                    try (NDManager micro = home.newSubManager(); NDScope inner = new NDScope()) {
+                        NDList batch = feed.load(start(k), end(k, n), device(d), micro);
+                        ParameterStore store = replicas.store(d, ps);
+                        NDArray image = gather(model.encodeImage(store, batch.get(0), true)); // [b, E]
+                        NDArray text = gather(model.encodeText(store, batch.get(1), true));   // [b, E]
                         keep(step, image, text);
                         imageParts.add(image);
                         textParts.add(text);
                     }
                 }
-                images = m == 1 ? imageParts.get(0) : NDArrays.concat(imageParts);     // [N, E]
-                texts = m == 1 ? textParts.get(0) : NDArrays.concat(textParts);        // [N, E]
-                if (m > 1) {
-                    imageParts.close();
-                    textParts.close();
-                }
+                images = NDArrays.concat(imageParts);                                 // [N, E]
+                texts = NDArrays.concat(textParts);                                   // [N, E]
+                imageParts.close();
+                textParts.close();
             } finally {
                 JniUtils.setGradMode(gradMode);
             }
@@ -165,22 +205,28 @@ public final class GradientCache {
                 // Pass 2: recompute each micro-batch with a graph and push its slice of dL/dE.
                 try {
                     for (int k = 0; k < m; k++) {
-                        NDIndex rows = rows(k, n);
-                        if (trainImage) {
-                            if (dropout != null) {
-                                dropout.setState(dropout.seed(), callsBefore[k]);
-                            }
-                            try (NDScope micro = new NDScope();
-                                    GradientCollector collector = newCollector()) {
-                                NDArray image = model.encodeImage(ps, pixels.get(rows), true);
-                                backward(image, grads.imageGrad().get(rows));
-                            }
+                        if (!trainImage && !trainText) {
+                            break;
                         }
-                        if (trainText) {
-                            try (NDScope micro = new NDScope();
-                                    GradientCollector collector = newCollector()) {
-                                NDArray text = model.encodeText(ps, ids.get(rows), true);
-                                backward(text, grads.textGrad().get(rows));
+                        int d = k % devices;
+                        NDIndex rows = new NDIndex("{}:{}", start(k), end(k, n));
+                        ParameterStore store = replicas.store(d, ps);
+                        try (NDManager micro = home.newSubManager(); NDScope inner = new NDScope()) {
+                            NDList batch = feed.load(start(k), end(k, n), device(d), micro);
+                            if (trainImage) {
+                                if (dropout != null) {
+                                    dropout.setState(dropout.seed(), callsBefore[k]);
+                                }
+                                try (NDScope graph = new NDScope(); Grad on = Grad.on()) {
+                                    NDArray image = model.encodeImage(store, batch.get(0), true);
+                                    backward(image, slice(grads.imageGrad(), rows, d));
+                                }
+                            }
+                            if (trainText) {
+                                try (NDScope graph = new NDScope(); Grad on = Grad.on()) {
+                                    NDArray text = model.encodeText(store, batch.get(1), true);
+                                    backward(text, slice(grads.textGrad(), rows, d));
+                                }
                             }
                         }
                     }
@@ -189,8 +235,11 @@ public final class GradientCache {
                         dropout.setState(dropout.seed(), callsAfter);
                     }
                 }
+                replicas.reduceInto();
                 return grads.loss().toType(DataType.FLOAT64, false).getDouble();
             }
+        } finally {
+            replicas.close();
         }
     }
 
@@ -204,13 +253,9 @@ public final class GradientCache {
         try (NDScope scope = new NDScope()) {
             NDArray image;
             NDArray text;
-            boolean gradMode = JniUtils.isGradMode();
-            JniUtils.setGradMode(true);                      // the graph the backward will use
-            try {
+            try (Grad on = Grad.on()) {                      // the graph the backward will use
                 image = model.encodeImage(ps, pixels, true);                          // [N, E]
                 text = model.encodeText(ps, ids, true);                               // [N, E]
-            } finally {
-                JniUtils.setGradMode(gradMode);
             }
             try (NDArray imageLeaf = image.stopGradient(); NDArray textLeaf = text.stopGradient();
                     LossGradients grads = loss.lossAndGradients(imageLeaf, textLeaf,
@@ -229,10 +274,30 @@ public final class GradientCache {
         }
     }
 
-    /** Rows {@code [k b, min(N, (k + 1) b))} of micro-batch {@code k}. */
-    private NDIndex rows(int k, long n) {
-        long start = (long) k * microBatchSize;
-        return new NDIndex("{}:{}", start, Math.min(n, start + microBatchSize));
+    private Device device(int d) {
+        return replicas.devices().get(d);
+    }
+
+    /** First row of micro-batch {@code k}. */
+    private long start(int k) {
+        return (long) k * microBatchSize;
+    }
+
+    /** One past the last row of micro-batch {@code k}. */
+    private long end(int k, long n) {
+        return Math.min(n, start(k) + microBatchSize);
+    }
+
+    /** An embedding computed on any device, on device 0 (where the loss runs). */
+    private NDArray gather(NDArray embedding) {
+        Device home = device(0);
+        return embedding.getDevice().equals(home) ? embedding : embedding.toDevice(home, false);
+    }
+
+    /** Rows of a device-0 gradient, on device {@code d}. */
+    private NDArray slice(NDArray gradient, NDIndex rows, int d) {
+        NDArray part = gradient.get(rows);
+        return part.getDevice().equals(device(d)) ? part : part.toDevice(device(d), false);
     }
 
     /** Whether any parameter of the image tower ({@code visual.*}) or the text tower is trainable. */
@@ -249,8 +314,10 @@ public final class GradientCache {
         return false;
     }
 
-    private GradientCollector newCollector() {
-        return model.logitScale().getArray().getManager().getEngine().newGradientCollector();
+    /** Releases the parameter copies of the other devices, if a call left any. */
+    @Override
+    public void close() {
+        replicas.close();
     }
 
     /** Moves arrays made inside an inner scope to the step's manager, out of the scope. */
@@ -275,5 +342,21 @@ public final class GradientCache {
     /** Accumulates {@code sum(z * g)}'s gradient through {@code z}'s graph, without the product. */
     private static void backward(NDArray z, NDArray g) {
         JniUtils.backward((PtNDArray) z, (PtNDArray) g, false, false);
+    }
+
+    /** Grad mode on for this thread until closed, then restored (a collector without its lock). */
+    private static final class Grad implements AutoCloseable {
+        private final boolean previous = JniUtils.isGradMode();
+
+        static Grad on() {
+            Grad g = new Grad();
+            JniUtils.setGradMode(true);
+            return g;
+        }
+
+        @Override
+        public void close() {
+            JniUtils.setGradMode(previous);
+        }
     }
 }

@@ -1,0 +1,87 @@
+package dev.align.train.data;
+
+import static dev.align.core.Checks.checkArgument;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.align.core.data.ImageTextBatch;
+import dev.align.core.data.ImageTextSource;
+import dev.align.train.step.MicroBatchFeed;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The next global batch of a training source, read micro-batch by micro-batch and read again from
+ * the source for gradient caching's second pass ({@link ImageTextSource#seek} back to where the
+ * batch began), so that no more than one micro-batch of pixels is ever in memory. After both
+ * passes the source stands where it would after one {@code next(N)}: the pairs are the same ones
+ * (a source delivers the same pairs after a seek), so a run's result does not depend on whether
+ * it replays.
+ */
+public final class SourceFeed implements MicroBatchFeed {
+
+    private final ImageTextSource source;
+    private final long pairs;
+    private final long start;
+    private long cursor;
+    private boolean readOnce;
+
+    /**
+     * A feed of the next {@code pairs} pairs of {@code source}, from its current position.
+     *
+     * @throws IllegalArgumentException if {@code pairs < 1}
+     */
+    public SourceFeed(ImageTextSource source, long pairs) {
+        checkArgument(pairs >= 1, "pairs must be >= 1, got %s", pairs);
+        this.source = source;
+        this.pairs = pairs;
+        this.start = source.position();
+    }
+
+    @Override
+    public long pairs() {
+        return pairs;
+    }
+
+    @Override
+    public NDList load(long from, long to, Device device, NDManager manager) {
+        checkArgument(from >= 0 && from < to && to <= pairs, "range [%s, %s) is outside the "
+                + "batch of %s pairs", from, to, pairs);
+        try {
+            if (from == 0 && readOnce) {
+                source.seek(start);                                      // the second pass
+                cursor = 0;
+            }
+            checkArgument(from == cursor, "micro-batches must be read in order: expected %s, "
+                    + "got %s", cursor, from);
+            ImageTextBatch batch = source.next(Math.toIntExact(to - from));
+            cursor = to;
+            readOnce = true;
+            return arrays(batch, device, manager);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code pixels [b, 3, S, S]} and {@code ids [b, T]} of a batch, on {@code device}. */
+    public static NDList arrays(ImageTextBatch batch, Device device, NDManager manager) {
+        int b = batch.size();
+        int s = batch.imageSize();
+        NDArray pixels = manager.create(batch.pixels(), new Shape(b, 3, s, s));
+        NDArray ids = manager.create(batch.tokenIds(), new Shape(b, batch.contextLength()));
+        return new NDList(onDevice(pixels, device, manager), onDevice(ids, device, manager));
+    }
+
+    private static NDArray onDevice(NDArray a, Device device, NDManager manager) {
+        if (a.getDevice().equals(device)) {
+            return a;
+        }
+        NDArray moved = a.toDevice(device, false);
+        moved.attach(manager);
+        a.close();
+        return moved;
+    }
+}
