@@ -88,12 +88,16 @@ public final class AlignRules {
         void accept(long hash);
     }
 
+    /** Unigram hashes, then each bigram as the ordered pair hash of its two words' hashes. */
     private static void forEachToken(List<String> words, TokenSink sink) {
+        long previous = 0;
         for (int w = 0; w < words.size(); w++) {
-            sink.accept(Hash64.of(words.get(w)));
-            if (w + 1 < words.size()) {
-                sink.accept(Hash64.of(words.get(w) + " " + words.get(w + 1)));
+            long h = Hash64.of(words.get(w));
+            sink.accept(h);
+            if (w > 0) {
+                sink.accept(Hash64.pair(previous, h));
             }
+            previous = h;
         }
     }
 
