@@ -65,28 +65,36 @@ public final class MetadataMatcher {
     /** Tag of an empty word slot; no word has it (it would be a pooled word of 2^31 - 1 chars). */
     private static final int EMPTY_WORD = -1;
     private static final long EMPTY_EDGE = -1L;
-    /** Node info bits: entries ending at the node are (info >>> 2) - 1 and, if DUP, its chain. */
+    /**
+     * Node info: {@code (first entry ending at the node + 1) << INFO_SHIFT}, 0 for none, and flags:
+     * HAS_CHILDREN; DUP (more entries with the same tokens follow in {@code nextSameEntry});
+     * BIG_FILTER (the node's filter of next words is a Bloom filter in {@code bloom}, not inline).
+     */
     private static final int HAS_CHILDREN = 1;
     private static final int DUP = 2;
+    private static final int BIG_FILTER = 4;
+    private static final int INFO_SHIFT = 3;
+    /** Nodes with more children than this get a Bloom filter of BLOOM_BITS bits per child. */
+    private static final int INLINE_CHILDREN = 2;
+    private static final int BLOOM_BITS = 16;
     private static final double LOAD = 0.6;
 
     // ---- word table, 4 longs per slot:
     // [0] chars 0-7 (one byte each, little end first) of a packed word, or the 64-bit hash of a
     //     pooled word; [1] chars 8-15 of a packed word, else 0;
     // [2] low int: tag = length (| POOLED), EMPTY_WORD for a free slot; high int: depth-1 node info;
-    // [3] low int: filter of the next words (bit childBit(w) set for each child w); high int:
-    //     start of a pooled word's chars in `pool`.
+    // [3] low int: filter of the next words (see mayHaveChild); high int: start of a pooled
+    //     word's chars in `pool`.
     private final long[] words;
     private final int wordSlots;
     private final char[] pool;
     private final int numWords;
-    private final int[] punctWord;         // [128] slot of the single-char token c, or -1
-    private final int emptyWord;           // slot of "", or -1
     // ---- edges, 2 longs per slot: [0] key parent << 32 | word slot, EMPTY_EDGE if free;
     // [1] low int: info of the child node; high int: its filter of next words.
     private final long[] edges;
     private final int edgeSlots;
     private final int numEdges;
+    private final long[] bloom;            // Bloom filters of the next words of big nodes
     private final int[] nextSameEntry;     // [E] next entry with the same tokens, or -1; may be empty
     private final int numEntries;
 
@@ -95,11 +103,10 @@ public final class MetadataMatcher {
         wordSlots = b.wordSlots;
         pool = b.pool;
         numWords = b.numWords;
-        punctWord = b.punctWord;
-        emptyWord = b.emptyWord;
         edges = b.edges;
         edgeSlots = b.edgeSlots;
         numEdges = b.numEdges;
+        bloom = b.bloom;
         nextSameEntry = b.nextSameEntry;
         numEntries = b.numEntries;
     }
@@ -133,7 +140,7 @@ public final class MetadataMatcher {
 
     /** @return the bytes held by the matcher's arrays (array headers included): its footprint */
     public long sizeInBytes() {
-        return bytes(words.length, 8) + bytes(pool.length, 2) + bytes(punctWord.length, 4)
+        return bytes(words.length, 8) + bytes(pool.length, 2) + bytes(bloom.length, 8)
                 + bytes(edges.length, 8) + bytes(nextSameEntry.length, 4);
     }
 
@@ -178,64 +185,124 @@ public final class MetadataMatcher {
         return match(caption, s);
     }
 
-    /** Per-thread buffers, grown on demand. */
+    /** Per-thread buffers, grown on demand; per token: its start, length, key and home slot. */
     private static final class Scratch {
-        char[] chars = new char[256];
-        int[] tokens = new int[513];
+        char[] chars = new char[0];
+        int[] start = new int[0];
+        int[] length = new int[0];
+        int[] tag = new int[0];
+        long[] p0 = new long[0];
+        long[] p1 = new long[0];
+        int[] home = new int[0];       // word home slot, then the word's slot (-1: no such word)
+        int[] edgeHome = new int[0];   // home slot of the edge to the next token, or -1
         int[] hits = new int[64];
         final long[] key = new long[3];
+        long sink;                     // keeps the prefetching loads alive
+
+        void ensure(int chars) {
+            if (this.chars.length >= chars && start.length > 0) {
+                return;
+            }
+            int n = Math.max(Math.max(chars, 64), 2 * this.chars.length);
+            this.chars = new char[n];
+            int tokens = 2 * n + 1; // each wrapped char adds one token
+            start = new int[tokens];
+            length = new int[tokens];
+            tag = new int[tokens];
+            p0 = new long[tokens];
+            p1 = new long[tokens];
+            home = new int[tokens];
+            edgeHome = new int[tokens];
+        }
     }
 
     private int[] match(String caption, Scratch s) {
         int n = caption.length();
-        if (s.chars.length < n) {
-            s.chars = new char[Math.max(n, 2 * s.chars.length)];
-            // A caption of n chars has at most 2n + 1 tokens (each wrapped char adds one).
-            s.tokens = new int[2 * s.chars.length + 1];
-        }
+        s.ensure(n);
         char[] buf = s.chars;
         caption.getChars(0, n, buf, 0);
+        long[] w = words;
 
-        // 1. Tokens as word slots (-1: no entry has that token). All lookups first, so that the
-        //    CPU overlaps their cache misses.
-        int[] tok = s.tokens;
-        long[] key = s.key;
+        // 1. Split into tokens; key and home slot of each. A single wrapped char is its own token.
+        int[] start = s.start;
+        int[] length = s.length;
         int nt = 0;
-        int start = 0;
+        int from = 0;
         for (int i = 0; i < n; i++) {
             char c = buf[i];
             if (c < 128) {
                 int cls = CHAR_CLASS[c];
                 if (cls != 0) {
                     // the space (or the space before a wrapped char) closes the current token
-                    tok[nt++] = i == start ? emptyWord : findWord(buf, start, i - start, key);
+                    start[nt] = from;
+                    length[nt++] = i - from;
                     if (cls == 2) {
-                        tok[nt++] = punctWord[c];
+                        start[nt] = i;
+                        length[nt++] = 1;
                     }
-                    start = i + 1;
+                    from = i + 1;
                 }
             }
         }
-        tok[nt++] = n == start ? emptyWord : findWord(buf, start, n - start, key); // right padding
+        start[nt] = from;
+        length[nt++] = n - from; // closed by the right padding space
+        int[] tag = s.tag;
+        long[] p0 = s.p0;
+        long[] p1 = s.p1;
+        int[] home = s.home;
+        long[] key = s.key;
+        for (int t = 0; t < nt; t++) {
+            tag[t] = key(buf, start[t], length[t], key);
+            p0[t] = key[0];
+            p1[t] = key[1];
+            home[t] = range(key[2], wordSlots);
+        }
+        // 2. Touch every home slot before reading any: independent loads, so their cache misses
+        //    overlap instead of queueing behind each other.
+        long sink = 0;
+        for (int t = 0; t < nt; t++) {
+            sink += w[4 * home[t] + 2];
+        }
+        // 3. Resolve each token to its word slot, -1 if no entry has it.
+        for (int t = 0; t < nt; t++) {
+            home[t] = probeWord(home[t], tag[t], p0[t], p1[t], buf, start[t], length[t]);
+        }
+        // 4. Home slots of the depth-2 edges that the next-word filters let through, touched.
+        int[] edgeHome = s.edgeHome;
+        for (int t = 0; t + 1 < nt; t++) {
+            int word = home[t];
+            int next = home[t + 1];
+            int eh = -1;
+            if (word >= 0 && next >= 0) {
+                int base = 4 * word;
+                int info = (int) (w[base + 2] >>> 32);
+                if (mayHaveChild(info, (int) w[base + 3], next)) {
+                    eh = edgeHome(word, next);
+                    sink += edges[2 * eh];
+                }
+            }
+            edgeHome[t] = eh;
+        }
+        edgeHome[nt - 1] = -1;
+        s.sink = sink;
 
-        // 2. Walk the trie from every token.
-        long[] w = words;
+        // 5. Walk the trie from every token, reporting the entries of each node reached.
         int[] hits = s.hits;
         int nh = 0;
-        for (int i = 0; i < nt; i++) {
-            int slot = tok[i];
+        for (int t = 0; t < nt; t++) {
+            int slot = home[t];
             if (slot < 0) {
                 continue;
             }
             int info = (int) (w[4 * slot + 2] >>> 32);
             int filter = (int) w[4 * slot + 3];
             int node = slot;
-            for (int j = i + 1; ; j++) {
-                if (info >>> 2 != 0) {
+            for (int j = t + 1; ; j++) {
+                if (info >>> INFO_SHIFT != 0) {
                     if (nh + 1 >= hits.length) {
                         hits = s.hits = Arrays.copyOf(hits, 2 * hits.length);
                     }
-                    int e = (info >>> 2) - 1;
+                    int e = (info >>> INFO_SHIFT) - 1;
                     hits[nh++] = e;
                     if ((info & DUP) != 0) {
                         for (e = nextSameEntry[e]; e >= 0; e = nextSameEntry[e]) {
@@ -246,14 +313,20 @@ public final class MetadataMatcher {
                         }
                     }
                 }
-                if ((info & HAS_CHILDREN) == 0 || j == nt) {
-                    break;
+                int edge;
+                if (j == t + 1) {
+                    int eh = edgeHome[t];
+                    if (eh < 0) {
+                        break;
+                    }
+                    edge = probeEdge(eh, ((long) node << 32) | home[j]);
+                } else {
+                    int next = j < nt ? home[j] : -1;
+                    if (next < 0 || !mayHaveChild(info, filter, next)) {
+                        break;
+                    }
+                    edge = probeEdge(edgeHome(node, next), ((long) node << 32) | next);
                 }
-                int next = tok[j];
-                if (next < 0 || (filter & childBit(next)) == 0) {
-                    break;
-                }
-                int edge = findEdge(node, next);
                 if (edge < 0) {
                     break;
                 }
@@ -276,6 +349,23 @@ public final class MetadataMatcher {
         return Arrays.copyOf(hits, m);
     }
 
+    /**
+     * @return false if the node with this info and filter has no child by word slot {@code next};
+     *     true if it may have one (a false positive costs one edge probe)
+     */
+    private boolean mayHaveChild(int info, int filter, int next) {
+        if ((info & HAS_CHILDREN) == 0) {
+            return false;
+        }
+        long g = next * 0x9E3779B97F4A7C15L;
+        if ((info & BIG_FILTER) == 0) {
+            return (filter >>> (g >>> 59) & 1) != 0;
+        }
+        // a Bloom filter of 2^(filter & 63) bits (one hash) at long (filter >>> 6) of `bloom`
+        long bit = g >>> -(filter & 63);
+        return (bloom[(filter >>> 6) + (int) (bit >>> 6)] & (1L << bit)) != 0;
+    }
+
     private static void sortSmall(int[] a, int n) {
         if (n > 48) {
             Arrays.sort(a, 0, n);
@@ -293,16 +383,21 @@ public final class MetadataMatcher {
     }
 
     /** @return the slot of the word {@code buf[from, from + len)}, or -1 if no entry has it */
-    private int findWord(char[] buf, int from, int len, long[] key) {
-        return findWord(words, wordSlots, pool, buf, from, len, key);
-    }
-
     private static int findWord(long[] table, int slots, char[] pool, char[] buf, int from,
             int len, long[] key) {
         int tag = key(buf, from, len, key);
-        long p0 = key[0];
-        long p1 = key[1];
-        for (int slot = range(key[2], slots); ; ) {
+        return probeWord(table, slots, pool, range(key[2], slots), tag, key[0], key[1], buf, from,
+                len);
+    }
+
+    private int probeWord(int home, int tag, long p0, long p1, char[] buf, int from, int len) {
+        return probeWord(words, wordSlots, pool, home, tag, p0, p1, buf, from, len);
+    }
+
+    /** Linear probing from {@code home} for the word with this key; -1 if absent. */
+    private static int probeWord(long[] table, int slots, char[] pool, int home, int tag, long p0,
+            long p1, char[] buf, int from, int len) {
+        for (int slot = home; ; ) {
             int base = 4 * slot;
             int t = (int) table[base + 2];
             if (t == tag && table[base] == p0 && table[base + 1] == p1
@@ -384,16 +479,18 @@ public final class MetadataMatcher {
         return (int) (((h >>> 32) * n) >>> 32);
     }
 
-    /** The bit of word slot {@code w} in a node's 32-bit filter of next words. */
-    private static int childBit(int w) {
-        return 1 << ((w * 0x9E3779B9) >>> 27);
+    private int edgeHome(int node, int word) {
+        return edgeHome(((long) node << 32) | word, edgeSlots);
     }
 
-    /** @return the slot of the edge from {@code node} by word slot {@code word}, or -1 */
-    private int findEdge(int node, int word) {
-        long key = ((long) node << 32) | word;
+    private static int edgeHome(long key, int slots) {
+        return range(key * 0x9E3779B97F4A7C15L, slots);
+    }
+
+    /** Linear probing from {@code home} for the edge with this key; -1 if absent. */
+    private int probeEdge(int home, long key) {
         long[] table = edges;
-        for (int slot = range(key * 0x9E3779B97F4A7C15L, edgeSlots); ; ) {
+        for (int slot = home; ; ) {
             long k = table[2 * slot];
             if (k == key) {
                 return slot;
@@ -420,11 +517,10 @@ public final class MetadataMatcher {
         char[] pool = new char[1024];
         int poolSize;
         int numWords;
-        int[] punctWord = new int[128];
-        int emptyWord;
         long[] edges;
         int edgeSlots;
         int numEdges;
+        long[] bloom;
         int[] nextSameEntry = new int[0];
         int numEntries;
         private char[] buf = new char[64];
@@ -432,7 +528,7 @@ public final class MetadataMatcher {
 
         Builder(List<String> entries) {
             numEntries = entries.size();
-            Checks.checkArgument(numEntries < (1 << 29), "too many entries: %s", numEntries);
+            Checks.checkArgument(numEntries < (1 << (31 - INFO_SHIFT)) - 1, "too many entries: %s", numEntries);
             // 1. Distinct tokens of the entries that can match, in a table that grows.
             boolean[] matchable = new boolean[numEntries];
             wordSlots = 1024;
@@ -461,12 +557,6 @@ public final class MetadataMatcher {
             // 2. Final word table at its load factor: slot numbers are word ids from here on.
             rehashWords(tableSlots(numWords));
             pool = Arrays.copyOf(pool, poolSize);
-            Arrays.fill(punctWord, -1);
-            for (int i = 0; i < WRAPPED.length(); i++) {
-                buf[0] = WRAPPED.charAt(i);
-                punctWord[buf[0]] = findWord(words, wordSlots, pool, buf, 0, 1, key);
-            }
-            emptyWord = findWord(words, wordSlots, pool, buf, 0, 0, key);
 
             // 3. Trie edges. Every deeper node has one incoming edge, so there are at most
             //    tokens - matchableEntries edges: the table is sized once and never grows, which
@@ -494,6 +584,61 @@ public final class MetadataMatcher {
                 }
                 addEntry(node, e, lastDuplicate);
             }
+            buildFilters();
+        }
+
+        /**
+         * Gives every node with children its filter of next words: one bit per child in the
+         * inline 32 bits for a node with at most INLINE_CHILDREN children, else a Bloom filter of
+         * about BLOOM_BITS bits per child (a power of two, at least 64) in {@code bloom}.
+         */
+        private void buildFilters() {
+            int[] children = new int[wordSlots + edgeSlots];
+            for (int s = 0; s < edgeSlots; s++) {
+                if (edges[2 * s] != EMPTY_EDGE) {
+                    children[(int) (edges[2 * s] >>> 32)]++;
+                }
+            }
+            long bloomLongs = 0;
+            for (int c : children) {
+                if (c > INLINE_CHILDREN) {
+                    bloomLongs += bloomBits(c) / 64;
+                }
+            }
+            Checks.checkArgument(bloomLongs < (1 << 25), "too many trie edges: %s", numEdges);
+            bloom = new long[(int) bloomLongs];
+            int at = 0;
+            for (int node = 0; node < children.length; node++) {
+                if (children[node] > INLINE_CHILDREN) {
+                    int bits = bloomBits(children[node]);
+                    setInfo(node, BIG_FILTER, at << 6 | Integer.numberOfTrailingZeros(bits));
+                    at += bits / 64;
+                }
+            }
+            for (int s = 0; s < edgeSlots; s++) {
+                long key = edges[2 * s];
+                if (key == EMPTY_EDGE) {
+                    continue;
+                }
+                int node = (int) (key >>> 32);
+                long g = (int) key * 0x9E3779B97F4A7C15L;
+                if (children[node] <= INLINE_CHILDREN) {
+                    setInfo(node, 0, 1 << (g >>> 59));
+                } else {
+                    int filter = filter(node);
+                    long bit = g >>> -(filter & 63);
+                    bloom[(filter >>> 6) + (int) (bit >>> 6)] |= 1L << bit;
+                }
+            }
+        }
+
+        private static int bloomBits(int children) {
+            return Math.max(64, Integer.highestOneBit(BLOOM_BITS * children - 1) << 1);
+        }
+
+        private int filter(int node) {
+            return node < wordSlots ? (int) words[4 * node + 3]
+                    : (int) (edges[2 * (node - wordSlots) + 1] >>> 32);
         }
 
         /** Copies an entry into {@code buf}; returns its length. */
@@ -598,7 +743,7 @@ public final class MetadataMatcher {
                 if (edges[2 * slot] == EMPTY_EDGE) {
                     edges[2 * slot] = key;
                     numEdges++;
-                    setInfo(node, HAS_CHILDREN, childBit(word));
+                    setInfo(node, HAS_CHILDREN, 0);
                     break;
                 }
                 if (++slot == edgeSlots) {
@@ -626,8 +771,8 @@ public final class MetadataMatcher {
 
         private void addEntry(int node, int e, Map<Integer, Integer> lastDuplicate) {
             int info = info(node);
-            if (info >>> 2 == 0) {
-                setInfo(node, (e + 1) << 2, 0);
+            if (info >>> INFO_SHIFT == 0) {
+                setInfo(node, (e + 1) << INFO_SHIFT, 0);
                 return;
             }
             // a duplicate of an earlier entry: chain it behind the last one, keeping id order
@@ -636,7 +781,7 @@ public final class MetadataMatcher {
                 Arrays.fill(nextSameEntry, -1);
             }
             setInfo(node, DUP, 0);
-            int last = lastDuplicate.getOrDefault(node, (info >>> 2) - 1);
+            int last = lastDuplicate.getOrDefault(node, (info >>> INFO_SHIFT) - 1);
             nextSameEntry[last] = e;
             lastDuplicate.put(node, e);
         }
