@@ -48,7 +48,7 @@ public final class MatchBench {
 
     /** MetaCLIP's matcher (substr_matching_ahocorasick.py), timed; prints "key value" lines. */
     private static final String PEER_SCRIPT = """
-            import hashlib, resource, sys, time
+            import hashlib, sys, time
             import ahocorasick
             def spacing(text):
                 t = f" {text} "
@@ -57,13 +57,17 @@ public final class MatchBench {
                 for c in ["\\t", "\\n", "\\r"]:
                     t = t.replace(c, " ")
                 return t
+            def hwm_mb():
+                # not ru_maxrss: a child keeps the high-water mark of the process that spawned it
+                with open("/proc/self/status") as f:
+                    return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
             def read_lines(path):
                 with open(path, encoding="utf-8", newline="\\n") as f:
                     return [l[:-1] if l.endswith("\\n") else l for l in f]
             d = sys.argv[1]
             entries = read_lines(d + "/entries.txt")
             captions = read_lines(d + "/captions.txt")
-            rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            rss0 = hwm_mb()
             c0, w0 = time.process_time(), time.perf_counter()
             a = ahocorasick.Automaton()
             for idx, key in enumerate([f" {e} " for e in entries]):
@@ -71,7 +75,7 @@ public final class MatchBench {
             a.make_automaton()
             print("build_cpu_s", time.process_time() - c0)
             print("build_wall_s", time.perf_counter() - w0)
-            rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            rss1 = hwm_mb()
             out = []
             c0, w0 = time.process_time(), time.perf_counter()
             for cap in captions:
@@ -85,9 +89,9 @@ public final class MatchBench {
             print("rate_wall", len(captions) / wall)
             text = "".join(" ".join(map(str, sorted(m))) + "\\n" for m in out)
             print("sha256", hashlib.sha256(text.encode()).hexdigest())
-            print("rss_inputs_mb", rss0 / 1024)
-            print("rss_after_build_mb", rss1 / 1024)
-            print("rss_peak_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            print("rss_inputs_mb", rss0)
+            print("rss_after_build_mb", rss1)
+            print("rss_peak_mb", hwm_mb())
             """;
 
     private MatchBench() {}
@@ -129,6 +133,8 @@ public final class MatchBench {
         List<String> captions = readLines(dir.resolve("captions.txt"));
         System.out.printf("entries=%d captions=%d uptime: %s%n", entries.size(), captions.size(),
                 loadAverage());
+        double inputsHwm = vmHwmKb() / 1024.0;
+        double buildHwm = 0;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
         MetadataMatcher matcher = null;
@@ -160,6 +166,9 @@ public final class MatchBench {
                             + "automaton=%.1f MB%n", r,
                     (threads.getCurrentThreadCpuTime() - c0) / 1e9, (System.nanoTime() - w0) / 1e9,
                     matcher.numWords(), matcher.numNodes(), matcher.sizeInBytes() / 1e6);
+            if (r == 0) {
+                buildHwm = vmHwmKb() / 1024.0;
+            }
             double[] cpu = new double[passes + 1];
             double[] wall = new double[passes + 1];
             for (int pass = 0; pass <= passes; pass++) {
@@ -221,19 +230,25 @@ public final class MatchBench {
                 (s2 - s) / 1e9, (s3 - s2) / 1e9, kept, pairIds.length);
 
         long peakHeap = 0;
+        long peakOld = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 peakHeap += pool.getPeakUsage().getUsed();
+                if (pool.getName().contains("Old") || pool.getName().contains("Tenured")) {
+                    peakOld = pool.getPeakUsage().getUsed();
+                }
             }
         }
         System.gc();
         Runtime rt = Runtime.getRuntime();
         long heapUsed = rt.totalMemory() - rt.freeMemory();
         System.out.printf("memory: automaton %.1f MB; heap held after GC %.1f MB (automaton, "
-                        + "inputs and matches); heap pools' peaks summed %.0f MB; max heap %.0f MB; "
-                        + "process peak RSS (VmHWM) %.0f MB%n",
-                matcher.sizeInBytes() / 1e6, heapUsed / 1e6, peakHeap / 1e6, rt.maxMemory() / 1e6,
-                vmHwmKb() / 1024.0);
+                        + "inputs and matches); peak heap: old generation %.0f MB, all pools' peaks "
+                        + "summed (an upper bound) %.0f MB; max heap %.0f MB; process peak RSS "
+                        + "(VmHWM) %.0f MB after reading the inputs, %.0f MB after the first build, "
+                        + "%.0f MB at the end%n",
+                matcher.sizeInBytes() / 1e6, heapUsed / 1e6, peakOld / 1e6, peakHeap / 1e6,
+                rt.maxMemory() / 1e6, inputsHwm, buildHwm, vmHwmKb() / 1024.0);
         // keep the inputs and matches reachable until the heap was measured
         if (entries.size() + captions.size() + two.size() < 0) {
             System.out.println();
