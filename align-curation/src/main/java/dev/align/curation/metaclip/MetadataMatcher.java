@@ -196,7 +196,6 @@ public final class MetadataMatcher {
         int[] home = new int[0];       // word home slot, then the word's slot (-1: no such word)
         int[] edgeHome = new int[0];   // home slot of the edge to the next token, or -1
         int[] hits = new int[64];
-        final long[] key = new long[3];
         long sink;                     // keeps the prefetching loads alive
 
         void ensure(int chars) {
@@ -223,40 +222,39 @@ public final class MetadataMatcher {
         caption.getChars(0, n, buf, 0);
         long[] w = words;
 
-        // 1. Split into tokens; key and home slot of each. A single wrapped char is its own token.
-        int[] start = s.start;
-        int[] length = s.length;
+        // 1. Split into tokens, packing each token's chars while scanning them (see key); then
+        //    its tag, key and home slot. A single wrapped char is its own token.
         int nt = 0;
         int from = 0;
+        long q0 = 0;
+        long q1 = 0;
+        int any = 0;
         for (int i = 0; i < n; i++) {
             char c = buf[i];
-            if (c < 128) {
-                int cls = CHAR_CLASS[c];
-                if (cls != 0) {
-                    // the space (or the space before a wrapped char) closes the current token
-                    start[nt] = from;
-                    length[nt++] = i - from;
-                    if (cls == 2) {
-                        start[nt] = i;
-                        length[nt++] = 1;
-                    }
-                    from = i + 1;
+            int cls = c < 128 ? CHAR_CLASS[c] : 0;
+            if (cls == 0) {
+                q1 = q1 << 8 | q0 >>> 56;
+                q0 = q0 << 8 | c;
+                any |= c;
+            } else {
+                // the space (or the space before a wrapped char) closes the current token
+                token(s, nt++, buf, from, i - from, q0, q1, any);
+                if (cls == 2) {
+                    token(s, nt++, buf, i, 1, c, 0, c);
                 }
+                from = i + 1;
+                q0 = 0;
+                q1 = 0;
+                any = 0;
             }
         }
-        start[nt] = from;
-        length[nt++] = n - from; // closed by the right padding space
+        token(s, nt++, buf, from, n - from, q0, q1, any); // closed by the right padding space
+        int[] start = s.start;
+        int[] length = s.length;
         int[] tag = s.tag;
         long[] p0 = s.p0;
         long[] p1 = s.p1;
         int[] home = s.home;
-        long[] key = s.key;
-        for (int t = 0; t < nt; t++) {
-            tag[t] = key(buf, start[t], length[t], key);
-            p0[t] = key[0];
-            p1[t] = key[1];
-            home[t] = range(key[2], wordSlots);
-        }
         // 2. Touch every home slot before reading any: independent loads, so their cache misses
         //    overlap instead of queueing behind each other.
         long sink = 0;
@@ -349,6 +347,26 @@ public final class MetadataMatcher {
         return Arrays.copyOf(hits, m);
     }
 
+    /** Stores token {@code t}: its place, and the tag, key and home slot {@link #key} gives. */
+    private void token(Scratch s, int t, char[] buf, int from, int len, long q0, long q1,
+            int any) {
+        s.start[t] = from;
+        s.length[t] = len;
+        long h;
+        if (len <= PACKED_CHARS && any <= 0xFF) {
+            s.tag[t] = len;
+            s.p0[t] = q0;
+            s.p1[t] = q1;
+            h = packedHash(q0, q1, len);
+        } else {
+            h = charsHash(buf, from, len);
+            s.tag[t] = len | POOLED;
+            s.p0[t] = h;
+            s.p1[t] = 0;
+        }
+        s.home[t] = range(h, wordSlots);
+    }
+
     /**
      * @return false if the node with this info and filter has no child by word slot {@code next};
      *     true if it may have one (a false positive costs one edge probe)
@@ -414,10 +432,11 @@ public final class MetadataMatcher {
     }
 
     /**
-     * Computes a word's key: a word of at most 16 Latin-1 chars is packed one byte per char, first
-     * char lowest, into {@code key[0]} (chars 0-7) and {@code key[1]} (chars 8-15); any other word
-     * is "pooled" and has its hash in {@code key[0]} and 0 in {@code key[1]}. {@code key[2]} gets
-     * the hash that places the word in the table.
+     * Computes a word's key: a word of at most 16 Latin-1 chars is packed one byte per char,
+     * last char lowest, into {@code key[0]} (the last 8 chars) and {@code key[1]} (the chars
+     * before those), which with the length identifies it; any other word is "pooled" and has its
+     * hash in {@code key[0]} and 0 in {@code key[1]}. {@code key[2]} gets the hash that places the
+     * word in the table. (The matching loop packs the same way while it scans a caption.)
      *
      * @return the word's tag: its length, with the POOLED bit for a pooled word
      */
@@ -426,16 +445,11 @@ public final class MetadataMatcher {
             long p0 = 0;
             long p1 = 0;
             int any = 0;
-            int k = 0;
-            for (int end = Math.min(len, 8); k < end; k++) {
+            for (int k = 0; k < len; k++) {
                 char c = buf[from + k];
+                p1 = p1 << 8 | p0 >>> 56;
+                p0 = p0 << 8 | c;
                 any |= c;
-                p0 |= (long) c << (8 * k);
-            }
-            for (; k < len; k++) {
-                char c = buf[from + k];
-                any |= c;
-                p1 |= (long) c << (8 * (k - 8));
             }
             if (any <= 0xFF) {
                 key[0] = p0;
