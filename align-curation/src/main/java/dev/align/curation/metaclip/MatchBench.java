@@ -120,7 +120,8 @@ public final class MatchBench {
             usage("give INPUT_DIR and optionally OUTPUT_FILE");
         }
         Path dir = Path.of(positional.get(0));
-        Path outFile = positional.size() > 1 ? Path.of(positional.get(1)) : dir.resolve("matches.txt");
+        Path outFile = positional.size() > 1 ? Path.of(positional.get(1))
+                : dir.resolve("matches.txt");
         int repeats = Integer.parseInt(options.get("--repeats"));
         int passes = Integer.parseInt(options.get("--passes"));
         String peer = options.get("--peer");

@@ -33,10 +33,13 @@ import java.util.Map;
  * <p><b>Layout.</b> Matching is bound by memory latency (a 500k-entry list does not fit in cache),
  * so each step of a walk touches one cache line: a word's slot holds the word itself (up to 16
  * Latin-1 chars packed in two longs; longer or non-Latin-1 words keep a 64-bit hash there and their
- * chars in a side pool), its depth-1 node's entry and child flag, and a 32-bit filter of the words
- * that can follow it; an edge's slot holds its key, the entry of the node it leads to, and that
- * node's filter. A word's id is its slot number, and a deeper node's id is the word-table size plus
- * the slot of its incoming edge, so no id maps are needed.
+ * chars in a side pool), its depth-1 node's entry and child flag, and a filter of the words that
+ * can follow it (32 inline bits for a node with one or two children, else a Bloom filter of about
+ * 16 bits per child), so that most next words that cannot follow never reach the edge table; an
+ * edge's slot holds its key, the entry of the node it leads to, and that node's filter. A word's
+ * id is its slot number, and a deeper node's id is the word-table size plus the slot of its
+ * incoming edge, so no id maps are needed. A caption's word slots, and then its depth-2 edge
+ * slots, are all touched before any is read, so that their cache misses overlap.
  *
  * <p>Instances are immutable and safe to share between threads. Entry ids are the 0-based indices
  * in the list given to {@link #build}; duplicate entries are all reported.
@@ -80,8 +83,8 @@ public final class MetadataMatcher {
     private static final double LOAD = 0.6;
 
     // ---- word table, 4 longs per slot:
-    // [0] chars 0-7 (one byte each, little end first) of a packed word, or the 64-bit hash of a
-    //     pooled word; [1] chars 8-15 of a packed word, else 0;
+    // [0] the last 8 chars (one byte each, last char lowest) of a packed word, or the 64-bit hash
+    //     of a pooled word; [1] the chars before those of a packed word, else 0 (see key);
     // [2] low int: tag = length (| POOLED), EMPTY_WORD for a free slot; high int: depth-1 node info;
     // [3] low int: filter of the next words (see mayHaveChild); high int: start of a pooled
     //     word's chars in `pool`.
@@ -419,7 +422,8 @@ public final class MetadataMatcher {
             int base = 4 * slot;
             int t = (int) table[base + 2];
             if (t == tag && table[base] == p0 && table[base + 1] == p1
-                    && (tag >= 0 || samePooled(pool, (int) (table[base + 3] >>> 32), buf, from, len))) {
+                    && (tag >= 0
+                        || samePooled(pool, (int) (table[base + 3] >>> 32), buf, from, len))) {
                 return slot;
             }
             if (t == EMPTY_WORD) {
@@ -542,7 +546,8 @@ public final class MetadataMatcher {
 
         Builder(List<String> entries) {
             numEntries = entries.size();
-            Checks.checkArgument(numEntries < (1 << (31 - INFO_SHIFT)) - 1, "too many entries: %s", numEntries);
+            Checks.checkArgument(numEntries < (1 << (31 - INFO_SHIFT)) - 1,
+                    "too many entries: %s", numEntries);
             // 1. Distinct tokens of the entries that can match, in a table that grows.
             boolean[] matchable = new boolean[numEntries];
             wordSlots = 1024;
@@ -673,7 +678,8 @@ public final class MetadataMatcher {
                     if (CHAR_CLASS[c] == 1) {
                         return false;
                     }
-                    boolean alone = (i == 0 || buf[i - 1] == ' ') && (i + 1 == len || buf[i + 1] == ' ');
+                    boolean alone = (i == 0 || buf[i - 1] == ' ')
+                            && (i + 1 == len || buf[i + 1] == ' ');
                     if (!alone) {
                         return false;
                     }

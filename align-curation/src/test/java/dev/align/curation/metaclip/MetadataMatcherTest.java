@@ -144,7 +144,8 @@ class MetadataMatcherTest {
         // \u00ff in the 8th char sets the top bit of the packed long; \u0100 is the first char
         // that is not Latin-1; the emoji is a surrogate pair
         String pair = "\uD83D\uDE00";
-        List<String> entries = List.of("abcdefg\u00ff", "caf\u00e9", "na\u0100ve", "na\u00c0ve", pair,
+        List<String> entries = List.of("abcdefg\u00ff", "caf\u00e9", "na\u0100ve", "na\u00c0ve",
+                pair,
                 "smile " + pair, pair + " face", "\u00e9t\u00e9 chaud");
         assertArrayEquals(new int[] {0, 1}, match(entries, "abcdefg\u00ff caf\u00e9."));
         assertArrayEquals(new int[] {2}, match(entries, "na\u0100ve"));
@@ -210,7 +211,7 @@ class MetadataMatcherTest {
     void agreesWithNaiveMatchingOnWordsOfEveryKind() {
         // a vocabulary with short, 8/9/16/17-char, non-Latin-1 and surrogate-pair words, and
         // entries sharing prefixes so that nodes get from one to hundreds of children
-        String[] vocabulary = {"a", "b", "ab", "A", "\u00e9", "\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff",
+        String[] vocabulary = {"a", "b", "ab", "A", "\u00e9", "\u00ff".repeat(8),
                 "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq", "\u0101\u0101",
                 "\uD83D\uDE00", "long" + "x".repeat(30), ",", ".", "", "!"};
         Random rng = new Random(11);
