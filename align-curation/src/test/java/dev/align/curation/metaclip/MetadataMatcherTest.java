@@ -119,6 +119,124 @@ class MetadataMatcherTest {
         }
     }
 
+    @Test
+    void matchesWordsOfEveryPackedLengthAndBeyond() {
+        // words are kept packed up to 16 Latin-1 chars (8 per long) and in a pool beyond
+        List<String> entries = new ArrayList<>();
+        for (int len : new int[] {1, 7, 8, 9, 15, 16, 17, 40}) {
+            entries.add("x".repeat(len));
+            entries.add("x".repeat(len - 1) + "y");
+        }
+        MetadataMatcher matcher = MetadataMatcher.build(entries);
+        for (int i = 0; i < entries.size(); i++) {
+            assertArrayEquals(new int[] {i}, matcher.match("a " + entries.get(i) + " b"),
+                    entries.get(i));
+            assertArrayEquals(new int[] {}, matcher.match(entries.get(i) + "z"), entries.get(i));
+        }
+        // same first 16 chars, different tails
+        List<String> tails = List.of("abcdefghijklmnop1", "abcdefghijklmnop2", "abcdefghijklmnop");
+        assertArrayEquals(new int[] {1}, match(tails, "abcdefghijklmnop2"));
+        assertArrayEquals(new int[] {2}, match(tails, "abcdefghijklmnop"));
+    }
+
+    @Test
+    void matchesLatin1AndOtherUnicodeExactly() {
+        // \u00ff in the 8th char sets the top bit of the packed long; \u0100 is the first char
+        // that is not Latin-1; the emoji is a surrogate pair
+        String pair = "\uD83D\uDE00";
+        List<String> entries = List.of("abcdefg\u00ff", "caf\u00e9", "na\u0100ve", "na\u00c0ve",
+                pair,
+                "smile " + pair, pair + " face", "\u00e9t\u00e9 chaud");
+        assertArrayEquals(new int[] {0, 1}, match(entries, "abcdefg\u00ff caf\u00e9."));
+        assertArrayEquals(new int[] {2}, match(entries, "na\u0100ve"));
+        assertArrayEquals(new int[] {3}, match(entries, "na\u00c0ve"));
+        assertArrayEquals(new int[] {4, 5, 6}, match(entries, "smile " + pair + " face"));
+        // a lone surrogate half is not the pair
+        assertArrayEquals(new int[] {}, match(entries, "smile \uD83D face \uDE00"));
+        assertArrayEquals(new int[] {7}, match(entries, "\u00e9t\u00e9 chaud!"));
+        assertArrayEquals(new int[] {}, match(entries, "\u00c9t\u00e9 chaud"));
+    }
+
+    @Test
+    void handlesEmptyAndPunctuationOnlyCaptions() {
+        List<String> entries = List.of(",", ".", "!", ", ,", "?  !", "", "cat");
+        MetadataMatcher matcher = MetadataMatcher.build(entries);
+        // "" -> "  ": the empty entry matches any two consecutive spaces, even there
+        assertArrayEquals(new int[] {5}, matcher.match(""));
+        assertArrayEquals(new int[] {}, MetadataMatcher.build(List.of("cat", ",")).match(""));
+        assertArrayEquals(new int[] {5}, matcher.match(" "));
+        // ",," -> "  ,  ,  ": "" and "," match; ", ," needs one space between the commas
+        assertArrayEquals(new int[] {0, 5}, matcher.match(",,"));
+        assertArrayEquals(new int[] {0, 1, 2, 5}, matcher.match(".!,"));
+        // "?!" -> "  ?  !  " holds " ?  ! "
+        assertArrayEquals(new int[] {2, 4, 5}, matcher.match("?!"));
+        assertArrayEquals(new int[] {0, 5}, matcher.match("\t,\n"));
+    }
+
+    @Test
+    void entriesWithPunctuationInsideMatchOnlyWhereMetaClipsSpacingAllows() {
+        // MetaCLIP spaces captions, not entries: "St. Louis" can never match, "St . Louis" cannot
+        // either (one space after the dot), "St .  Louis" can; a tab or newline inside never
+        List<String> entries = List.of("St. Louis", "St . Louis", "St .  Louis", "St .", "a\tb",
+                "a\nb", "e.g", "Louis", ". Louis", "? !");
+        assertArrayEquals(new int[] {2, 3, 7}, match(entries, "St. Louis"));
+        assertArrayEquals(new int[] {}, match(entries, "a\tb a\nb e.g"));
+        // " St .   ?   !  ": "? !" needs a single space between them, which spacing never leaves
+        assertArrayEquals(new int[] {3}, match(entries, "St. ? !"));
+        assertArrayEquals(new int[] {}, match(entries, "St ?!"));
+        assertArrayEquals(naive(entries, "St. Louis? ! a\tb e.g ."), match(entries,
+                "St. Louis? ! a\tb e.g ."));
+    }
+
+    @Test
+    void nodesWithManyChildrenFindEachChild() {
+        // more than two children: the node's next-word filter is a Bloom filter, not inline bits
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            entries.add("the w" + i);
+            entries.add("the w" + i + " end");
+            entries.add("w" + i);
+        }
+        entries.add("the");
+        MetadataMatcher matcher = MetadataMatcher.build(entries);
+        for (int i = 0; i < 500; i++) {
+            assertArrayEquals(new int[] {3 * i, 3 * i + 1, 3 * i + 2, 1500},
+                    matcher.match("the w" + i + " end"), "w" + i);
+        }
+        assertArrayEquals(new int[] {1500}, matcher.match("the w500 end"));
+        assertArrayEquals(new int[] {0, 2, 1500}, matcher.match("the the w0"));
+    }
+
+    @Test
+    void agreesWithNaiveMatchingOnWordsOfEveryKind() {
+        // a vocabulary with short, 8/9/16/17-char, non-Latin-1 and surrogate-pair words, and
+        // entries sharing prefixes so that nodes get from one to hundreds of children
+        String[] vocabulary = {"a", "b", "ab", "A", "\u00e9", "\u00ff".repeat(8),
+                "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq", "\u0101\u0101",
+                "\uD83D\uDE00", "long" + "x".repeat(30), ",", ".", "", "!"};
+        Random rng = new Random(11);
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            int words = 1 + rng.nextInt(4);
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < words; k++) {
+                sb.append(k > 0 ? " " : "").append(vocabulary[rng.nextInt(vocabulary.length)]);
+            }
+            entries.add(sb.toString());
+        }
+        MetadataMatcher matcher = MetadataMatcher.build(entries);
+        String[] separators = {" ", " ", " ", "  ", ", ", ".", "\t", "!"};
+        for (int i = 0; i < 1500; i++) {
+            StringBuilder caption = new StringBuilder();
+            for (int k = rng.nextInt(12); k > 0; k--) {
+                caption.append(vocabulary[rng.nextInt(vocabulary.length)])
+                        .append(separators[rng.nextInt(separators.length)]);
+            }
+            String c = caption.toString();
+            assertArrayEquals(naive(entries, c), matcher.match(c), c);
+        }
+    }
+
     private static String randomText(Random rng, String[] alphabet, int parts) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < parts; i++) {
