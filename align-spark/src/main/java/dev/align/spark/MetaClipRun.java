@@ -97,17 +97,10 @@ public final class MetaClipRun implements AutoCloseable {
      * @return the decisions as a table with {@link #DECISION_SCHEMA}
      */
     public Dataset<Row> decisions(SparkSession spark) {
+        // A primitive int[] is what Spark's row encoder takes for an array<int> (not a List).
         JavaRDD<Row> rows = outcomes.map(o -> RowFactory.create(o.key(), o.shard(), o.pairId(),
-                boxed(o.entries()), o.kept(), o.keepProbability(), o.keptByEntry(), o.reason()));
+                o.entries(), o.kept(), o.keepProbability(), o.keptByEntry(), o.reason()));
         return spark.createDataFrame(rows, DECISION_SCHEMA);
-    }
-
-    private static List<Integer> boxed(int[] entries) {
-        List<Integer> list = new ArrayList<>(entries.length);
-        for (int e : entries) {
-            list.add(e);
-        }
-        return list;
     }
 
     /** Releases the persisted matches and the broadcasts. */
