@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "curate-job", mixinStandardHelpOptions = true, version = "align 0.1.0-SNAPSHOT",
         description = "Curation of image-text pools on Apache Spark (same kept set as the local run).",
-        subcommands = {CurateJob.MetaClip.class,
+        subcommands = {CurateJob.MetaClip.class, CurateJob.Dfn.class,
             CommandLine.HelpCommand.class})
 public final class CurateJob {
 
@@ -124,6 +124,65 @@ public final class CurateJob {
                         + "skipped) in %.1f s; decisions in %s/decisions%n", s.kept(), s.pairs(),
                         s.noMatch(), s.skipped().values().stream().mapToLong(Long::longValue)
                                 .sum(), s.seconds(), common.out);
+            } finally {
+                spark.stop();
+            }
+            return 0;
+        }
+    }
+
+    /** The DFN selection rule: exactly one of the two. */
+    static final class Rule {
+        @Option(names = "--top-fraction", required = true,
+                description = "Keep this share of the scored pairs, best first (DFN: 0.15).")
+        Double topFraction;
+
+        @Option(names = "--threshold", required = true,
+                description = "Keep pairs whose cosine similarity is at least this.")
+        Double threshold;
+    }
+
+    /** {@code dfn}: score with a filter network, keep the best. */
+    @Command(name = "dfn", mixinStandardHelpOptions = true,
+            description = "DFN / CLIP-score filtering: score every pair of a shard pool by the "
+                    + "image-text cosine similarity of a model folder's dual encoder, keep the top "
+                    + "fraction or the pairs above a threshold. Writes OUT/decisions (parquet), "
+                    + "OUT/summary.json and, with --write-shards, OUT/shards.")
+    static final class Dfn implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Option(names = "--shards", required = true,
+                description = "WebDataset shards, brace ranges allowed: 'pool/{00000..00099}.tar'.")
+        String shards;
+
+        @Option(names = "--model", required = true, description = "Model folder (model.json, "
+                + "model.safetensors, tokenizer.json) at a path every executor can read, e.g. "
+                + "shipped with spark-submit --archives model.zip#model and given as 'model'.")
+        String model;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Rule rule;
+
+        @Option(names = "--batch-size", defaultValue = "64", description = "Rows per forward "
+                + "pass; the same as the local run's to reproduce its scores exactly "
+                + "(default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--write-shards", description = "Also write the kept samples as shards "
+                + "(OUT must be a local or mounted directory).")
+        boolean writeShards;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> list = dev.align.data.shards.ShardPattern.expand(shards);
+            SparkSession spark = common.session("align dfn");
+            try {
+                DfnSummary s = DfnJob.run(spark, list, shards, model, batchSize,
+                        rule.topFraction, rule.threshold, common.out, writeShards);
+                System.err.printf("dfn: kept %,d of %,d scored pairs (lowest kept score %.4f) "
+                        + "in %.1f s; decisions in %s/decisions%n", s.kept(), s.scored(),
+                        s.lowestKeptScore(), s.seconds(), common.out);
             } finally {
                 spark.stop();
             }
