@@ -18,11 +18,13 @@ import java.util.TreeMap;
  * @param entries size of the metadata list
  * @param matches sum of the entry counts: (pair, entry) matches over the pool
  * @param partitions partitions the pool was processed in
+ * @param countSeconds wall time of reading, matching and counting the pool (the first two Spark
+ *     jobs)
  * @param seconds wall time of the whole job, reading and writing included
  */
 public record MetaClipSummary(int schemaVersion, String input, long pairs, long kept, long noMatch,
         long sampledOut, Map<String, Long> skipped, long threshold, long seed, int entries,
-        long matches, int partitions, double seconds) {
+        long matches, int partitions, double countSeconds, double seconds) {
 
     /** Copies the skip counts into a sorted map. */
     public MetaClipSummary {

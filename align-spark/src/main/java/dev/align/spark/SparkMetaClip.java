@@ -7,7 +7,11 @@ import dev.align.curation.metaclip.MetadataMatcher;
 import dev.align.spark.internal.JvmCache;
 
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +27,8 @@ import org.apache.spark.storage.StorageLevel;
  * pairs with the same seed, whatever the partitioning.
  *
  * <p>The job: (1) the metadata list is broadcast and every executor JVM builds one
- * {@link MetadataMatcher} from it, on first use; each partition matches its captions (the matched
+ * {@link MetadataMatcher} from it, on first use (cached by the list's SHA-256, so
+ * later jobs over the same list reuse it); each partition matches its captions (the matched
  * pairs are persisted, memory then disk, since they are read twice). (2) Entry counts are summed
  * over the whole pool by a tree reduction of per-partition dense count arrays. (3) The counts are
  * broadcast, each JVM builds one {@link MetaClipBalancer} from them, and each pair is decided with
@@ -58,8 +63,9 @@ public final class SparkMetaClip {
         int numEntries = metadata.size();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(pool.context());
         Broadcast<String[]> entries = sc.broadcast(metadata.toArray(new String[0]));
+        String fingerprint = fingerprint(metadata);
 
-        JavaRDD<Matched> matched = pool.mapPartitions(it -> match(entries, it))
+        JavaRDD<Matched> matched = pool.mapPartitions(it -> match(entries, fingerprint, it))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Tally tally = matched.treeAggregate(new Tally(numEntries), Tally::add, Tally::merge);
         long[] counts = tally.counts == null ? new long[numEntries] : tally.counts;
@@ -76,8 +82,26 @@ public final class SparkMetaClip {
                 EntryCounts.of(counts), tally.pairs, tally.noMatch, tally.skips, threshold, seed);
     }
 
-    private static Iterator<Matched> match(Broadcast<String[]> entries, Iterator<PoolRecord> it) {
-        MetadataMatcher matcher = MATCHERS.get(entries.id(),
+    /**
+     * SHA-256 of the entries (each as UTF-8 followed by a newline): executors key their cached
+     * matcher by content, so later jobs over the same list in the same JVM reuse it.
+     */
+    static String fingerprint(List<String> metadata) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String e : metadata) {
+                sha.update(e.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) '\n');
+            }
+            return HexFormat.of().formatHex(sha.digest()) + "/" + metadata.size();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static Iterator<Matched> match(Broadcast<String[]> entries, String fingerprint,
+            Iterator<PoolRecord> it) {
+        MetadataMatcher matcher = MATCHERS.get(fingerprint,
                 () -> MetadataMatcher.build(List.of(entries.value())));
         // Captions are matched in blocks through matchAll, which reuses its scratch buffers.
         return new Iterator<>() {
