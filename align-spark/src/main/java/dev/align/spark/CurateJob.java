@@ -92,7 +92,8 @@ public final class CurateJob {
         PoolOptions pool;
 
         @Option(names = "--metadata", required = true,
-                description = "Metadata entries, one per line (UTF-8); entry id = line number - 1.")
+                description = "Metadata entries, one per line (UTF-8), or MetaCLIP's metadata.json; "
+                        + "entry id = position in the list.")
         Path metadata;
 
         @Option(names = "--threshold", required = true,

@@ -4,6 +4,7 @@ import dev.align.curation.metaclip.BalanceDecision;
 import dev.align.curation.metaclip.EntryCounts;
 import dev.align.curation.metaclip.MetaClipBalancer;
 import dev.align.curation.metaclip.MetadataMatcher;
+import dev.align.curation.metaclip.PairIds;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -80,7 +80,7 @@ public final class DfnJob {
             DfnSummary summary = new DfnSummary(1, description, modelDir,
                     topFraction != null ? "top_fraction" : "threshold",
                     topFraction != null ? topFraction : threshold, pairs,
-                    pairs - reasons.getOrDefault("undecodable_image", 0L), keptCount, lowest,
+                    pairs - reasons.getOrDefault("corrupt_image", 0L), keptCount, lowest,
                     skips, batchSize, scored.getNumPartitions(),
                     (System.nanoTime() - start) / 1e9);
             Outputs.writeText(spark, out, "summary.json", Json.write(summary) + "\n");

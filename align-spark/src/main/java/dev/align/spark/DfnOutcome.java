@@ -12,8 +12,7 @@ import java.io.Serializable;
  * @param rank 0-based position in {@link dev.align.curation.dfn.DfnSelection#RANK} order among the
  *     scored pairs (top-fraction mode), or -1 (threshold mode, or no score)
  * @param kept whether the pair stays
- * @param reason {@code top_fraction}, {@code below_top_fraction}, {@code at_least_threshold},
- *     {@code below_threshold} or {@code undecodable_image}
+ * @param reason {@code kept}, {@code below_top}, {@code below_threshold} or {@code corrupt_image}
  */
 public record DfnOutcome(String shard, String key, float score, long rank, boolean kept,
         String reason) implements Serializable {

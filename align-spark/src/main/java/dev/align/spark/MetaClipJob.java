@@ -2,10 +2,9 @@ package dev.align.spark;
 
 import dev.align.core.Checks;
 import dev.align.core.json.Json;
+import dev.align.curation.metaclip.Metadata;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,22 +24,17 @@ public final class MetaClipJob {
     private MetaClipJob() {}
 
     /**
-     * Reads a metadata list: one entry per line, UTF-8, entry id = 0-based line number (the format
-     * of MetaCLIP's benchmark {@code entries.txt}).
+     * Reads a metadata list as the local pipeline does ({@link Metadata#read}): one entry per line
+     * (UTF-8), or MetaCLIP's {@code metadata.json} (a JSON array of strings); entry id = position.
      *
      * @param file the list
      * @return the entries
      * @throws IOException if it cannot be read
-     * @throws IllegalArgumentException if it is empty or has an empty line
+     * @throws IllegalArgumentException if it is missing, empty or has an empty entry
      */
     public static List<String> readMetadata(Path file) throws IOException {
-        List<String> entries = Files.readAllLines(file, StandardCharsets.UTF_8);
-        Checks.checkArgument(!entries.isEmpty(), "metadata file %s is empty", file);
-        for (int i = 0; i < entries.size(); i++) {
-            Checks.checkArgument(!entries.get(i).isEmpty(),
-                    "metadata file %s: line %s is empty; one entry per line, no blank lines",
-                    file, i + 1);
-        }
+        List<String> entries = Metadata.read(file);
+        Checks.checkArgument(!entries.isEmpty(), "metadata file %s has no entry", file);
         return entries;
     }
 

@@ -1,6 +1,7 @@
 package dev.align.spark;
 
 import dev.align.curation.metaclip.BalanceDecision;
+import dev.align.curation.metaclip.PairIds;
 
 import java.io.Serializable;
 

@@ -29,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
  * which pairs share its batch: the Spark scores equal the local ones bit for bit when both use the
  * same batch size and libtorch thread count ({@code -Dai.djl.pytorch.num_threads} on the
  * executors). A pair whose image cannot be decoded gets no score and is dropped as
- * {@code undecodable_image}.
+ * {@code corrupt_image}.
  *
  * <p><b>Top fraction</b>: the scored pairs are sorted by {@link DfnSelection#RANK} (score
  * descending, then key by code point) with a distributed sort, numbered, and the first
@@ -131,7 +131,7 @@ public final class SparkDfn {
                     long rank = t._2();
                     boolean kept = rank < k;
                     return new DfnOutcome(r.shard(), r.key(), r.score(), rank, kept,
-                            kept ? "top_fraction" : "below_top_fraction");
+                            kept ? "kept" : "below_top");
                 });
         return ranked.union(undecodable(scored));
     }
@@ -151,7 +151,7 @@ public final class SparkDfn {
                 .map(r -> {
                     boolean kept = r.score() >= threshold;
                     return new DfnOutcome(r.shard(), r.key(), r.score(), -1, kept,
-                            kept ? "at_least_threshold" : "below_threshold");
+                            kept ? "kept" : "below_threshold");
                 })
                 .union(undecodable(scored));
     }
@@ -159,7 +159,7 @@ public final class SparkDfn {
     private static JavaRDD<DfnOutcome> undecodable(JavaRDD<ScoredRecord> scored) {
         return scored.filter(r -> r.skip() == null && Float.isNaN(r.score()))
                 .map(r -> new DfnOutcome(r.shard(), r.key(), Float.NaN, -1, false,
-                        "undecodable_image"));
+                        "corrupt_image"));
     }
 
     /** {@link DfnSelection#RANK} as a natural order, for Spark's sort. */

@@ -4,6 +4,7 @@ import dev.align.core.Checks;
 import dev.align.curation.metaclip.EntryCounts;
 import dev.align.curation.metaclip.MetaClipBalancer;
 import dev.align.curation.metaclip.MetadataMatcher;
+import dev.align.curation.metaclip.PairIds;
 import dev.align.spark.internal.JvmCache;
 
 import java.io.Serializable;

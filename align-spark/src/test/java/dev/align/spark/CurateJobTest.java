@@ -67,7 +67,7 @@ class CurateJobTest {
         Object[] r = run("metaclip", "--parquet", "x.parquet", "--metadata", entries.toString(),
                 "--threshold", "5", "--out", tmp.resolve("o").toString());
         assertEquals(2, r[0]);
-        assertTrue(((String) r[1]).contains("line 2 is empty"), (String) r[1]);
+        assertTrue(((String) r[1]).contains("entry 1 is empty"), (String) r[1]);
 
         r = run("metaclip", "--parquet", "x.parquet", "--shards", "y.tar", "--metadata",
                 entries.toString(), "--threshold", "5", "--out", "o");

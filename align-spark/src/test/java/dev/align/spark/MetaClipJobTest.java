@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.align.curation.metaclip.BalanceDecision;
+import dev.align.curation.metaclip.PairIds;
 import dev.align.data.shards.Sample;
 import dev.align.data.shards.ShardReader;
 import dev.align.data.shards.ShardReaderOptions;
@@ -144,7 +145,7 @@ class MetaClipJobTest {
         Files.writeString(file, "cat\ndog\n\nbird\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MetaClipJob.readMetadata(file));
-        assertTrue(e.getMessage().contains("line 3 is empty"), e.getMessage());
+        assertTrue(e.getMessage().contains("entry 2 is empty"), e.getMessage());
         Files.writeString(file, "cat\ndog house\n");
         assertEquals(List.of("cat", "dog house"), MetaClipJob.readMetadata(file));
     }

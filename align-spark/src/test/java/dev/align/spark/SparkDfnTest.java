@@ -181,7 +181,7 @@ class SparkDfnTest {
                 for (int rank = 0; rank < ranked.size(); rank++) {
                     assertEquals(rank, spark.get(ranked.get(rank).key()).rank());
                 }
-                assertEquals("undecodable_image", spark.get("p00017").reason());
+                assertEquals("corrupt_image", spark.get("p00017").reason());
             }
         } finally {
             scored.unpersist();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.align.curation.metaclip.BalanceDecision;
 import dev.align.curation.metaclip.EntryCounts;
 import dev.align.curation.metaclip.MetadataMatcher;
+import dev.align.curation.metaclip.PairIds;
 import dev.align.data.image.ImageDecoder;
 import dev.align.data.shards.Sample;
 import dev.align.data.shards.ShardReader;

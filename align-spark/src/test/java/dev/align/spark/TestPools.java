@@ -4,6 +4,7 @@ import dev.align.curation.metaclip.BalanceDecision;
 import dev.align.curation.metaclip.EntryCounts;
 import dev.align.curation.metaclip.MetaClipBalancer;
 import dev.align.curation.metaclip.MetadataMatcher;
+import dev.align.curation.metaclip.PairIds;
 import dev.align.data.shards.ShardWriter;
 
 import java.awt.image.BufferedImage;

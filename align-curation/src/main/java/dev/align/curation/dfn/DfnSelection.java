@@ -1,6 +1,7 @@
 package dev.align.curation.dfn;
 
 import dev.align.core.Checks;
+import dev.align.curation.internal.CodePoints;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -97,18 +98,7 @@ public final class DfnSelection {
      * string order), not by UTF-16 unit as {@link String#compareTo} does.
      */
     public static int compareKeys(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
+        return CodePoints.compare(a, b);
     }
 
     private static void checkFraction(double fraction) {

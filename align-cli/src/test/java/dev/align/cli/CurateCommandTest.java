@@ -1,0 +1,102 @@
+package dev.align.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align.data.shards.ShardWriter;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CurateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] png(int rgb) throws Exception {
+        BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(0, 0, rgb);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    private static String[] runCapturing(int[] status, String... args) {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            status[0] = Main.run(args);
+        } finally {
+            System.setErr(oldErr);
+        }
+        return err.toString(StandardCharsets.UTF_8).split("\n");
+    }
+
+    @Test
+    void buildsMetadataThenCuratesAPool() throws Exception {
+        Path pool = dir.resolve("pool");
+        String[] captions = {"a red car on the road", "a blue car in the rain", "red", "a dog"};
+        try (ShardWriter w = new ShardWriter(pool, 3)) {
+            for (int i = 0; i < 8; i++) {
+                w.write(String.format("%04d", i), "png", png(i), captions[i % 4], null);
+            }
+        }
+        Path corpus = dir.resolve("corpus.txt");
+        Files.write(corpus, List.of(captions));
+        Path metadata = dir.resolve("meta.txt");
+        int[] status = new int[1];
+        runCapturing(status, "curate", "metadata", "--captions", corpus.toString(),
+                "--min-unigram-count", "2", "--min-bigram-count", "2", "--out", metadata.toString());
+        assertEquals(0, status[0]);
+        // a 2x, car 2x, red 2x, "a red"/"red car"/"a blue"... once: only unigrams reach 2
+        assertEquals(List.of("a", "car", "red", "the"), Files.readAllLines(metadata));
+
+        Path out = dir.resolve("out");
+        String[] log = runCapturing(status, "curate", "--pool", pool + "/{00000..00002}.tar",
+                "--steps", "align-rules:minShorterSide=8,metaclip:metadata=" + metadata + ",t=100",
+                "--threads", "1", "--out", out.toString());
+        assertEquals(0, status[0], String.join("\n", log));
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals(8, summary.get("pairsIn").asInt());
+        // "red" and "a dog" are too short (< 3 words); the other 4 all match entries with p = 1
+        assertEquals(4, summary.get("pairsOut").asInt(), summary.toString());
+        assertEquals(8, Files.readAllLines(out.resolve("decisions.jsonl")).size());
+        assertTrue(Files.exists(out.resolve("shards/00000.tar")));
+        assertTrue(Files.exists(out.resolve("entry-histogram.png")));
+    }
+
+    @Test
+    void aMistakeInTheStepsExitsWithTwoAndSaysWhat() {
+        int[] status = new int[1];
+        String[] log = runCapturing(status, "curate", "--pool", dir + "/x.tar", "--steps",
+                "metaclip:metadata=m.txt,tee=3", "--out", dir.resolve("o").toString());
+        assertEquals(2, status[0]);
+        assertTrue(String.join("\n", log).contains("unknown key 'tee'"), String.join("\n", log));
+    }
+
+    @Test
+    void helpExplainsTheSteps() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            Main.run("curate", "--help");
+        } finally {
+            System.setOut(old);
+        }
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String s : List.of("align-rules", "metaclip:metadata=FILE", "dfn:model=DIR", "--pool", "--out")) {
+            assertTrue(help.contains(s), s + " in\n" + help);
+        }
+    }
+}
