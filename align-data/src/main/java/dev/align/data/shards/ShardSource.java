@@ -14,6 +14,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -35,7 +40,10 @@ import java.util.function.Function;
  *
  * <p>Tokenizer: any {@code Function<String, long[]>} returning at most {@code contextLength} ids;
  * shorter results are padded with 0, OpenCLIP's pad id. Not thread-safe: one training loop calls
- * it; the parallelism is in the reader's threads.
+ * it; the parallelism is in the reader's threads and in {@code decodeThreads} threads that decode
+ * and transform the images of a batch at the same time. Batches do not depend on the number of
+ * either: a batch takes exactly the samples a one-thread source takes (as many as it needs, in
+ * stream order, taking more only for those that fail to decode) with the same crops.
  */
 public final class ShardSource implements ImageTextSource {
 
@@ -46,6 +54,8 @@ public final class ShardSource implements ImageTextSource {
     private final ImageTransform transform;
     private final Function<String, long[]> tokenizer;
     private final int contextLength;
+    private final ExecutorService decoders;
+    private final int decodeThreads;
     private final Map<String, Long> skipped = new TreeMap<>();
     private ShardReader reader;
     private long epoch;
@@ -63,13 +73,35 @@ public final class ShardSource implements ImageTextSource {
      */
     public ShardSource(ShardReaderOptions options, ImageTransform transform,
             Function<String, long[]> tokenizer, int contextLength) {
+        this(options, transform, tokenizer, contextLength, 1);
+    }
+
+    /**
+     * As {@link #ShardSource(ShardReaderOptions, ImageTransform, Function, int)}, decoding and
+     * transforming each batch's images on {@code decodeThreads} threads (the calling thread among
+     * them).
+     *
+     * @param decodeThreads threads that decode images, {@code >= 1}
+     */
+    public ShardSource(ShardReaderOptions options, ImageTransform transform,
+            Function<String, long[]> tokenizer, int contextLength, int decodeThreads) {
         checkArgument(options != null && transform != null && tokenizer != null,
                 "options, transform and tokenizer must not be null");
         checkArgument(contextLength > 0, "contextLength must be > 0, got %s", contextLength);
+        checkArgument(decodeThreads >= 1 && decodeThreads <= 256,
+                "decodeThreads must be in [1, 256], got %s", decodeThreads);
         this.options = options;
         this.transform = transform;
         this.tokenizer = tokenizer;
         this.contextLength = contextLength;
+        this.decodeThreads = decodeThreads;
+        AtomicInteger count = new AtomicInteger();
+        this.decoders = decodeThreads == 1 ? null : Executors.newFixedThreadPool(
+                decodeThreads - 1, r -> {
+                    Thread t = new Thread(r, "shard-decoder-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
@@ -91,25 +123,85 @@ public final class ShardSource implements ImageTextSource {
         long[] tokens = new long[batchSize * contextLength];  // [B, T], 0-padded
         List<String> keys = new ArrayList<>(batchSize);
         while (keys.size() < batchSize) {
-            Sample sample = nextSample();
-            long index = position++;
-            int b = keys.size();
-            try {
-                transform.apply(sample.image(), Seeds.derive(options.seed(), index, CROP),
-                        pixels, b * imageValues);
-            } catch (ImageDecodeException e) {
-                record(new Skip(SkipReason.of(e.kind()), sample.shard(), sample.key(),
-                        e.getMessage()));
-                continue;
+            // Take exactly the samples still needed; those that fail are replaced next round.
+            int base = keys.size();
+            int need = batchSize - base;
+            Sample[] round = new Sample[need];
+            for (int j = 0; j < need; j++) {
+                round[j] = nextSample();
             }
-            long[] ids = tokenizer.apply(sample.caption());
-            checkArgument(ids != null && ids.length <= contextLength,
-                    "tokenizer returned %s ids for the caption of %s, more than contextLength %s",
-                    ids == null ? null : ids.length, sample.key(), contextLength);
-            System.arraycopy(ids, 0, tokens, b * contextLength, ids.length);
-            keys.add(sample.key());
+            long first = position;
+            position += need;
+            ImageDecodeException[] failed = decode(round, first, pixels, base, imageValues);
+            int b = base;
+            for (int j = 0; j < need; j++) {
+                Sample sample = round[j];
+                if (failed[j] != null) {
+                    record(new Skip(SkipReason.of(failed[j].kind()), sample.shard(),
+                            sample.key(), failed[j].getMessage()));
+                    continue;
+                }
+                if (b != base + j) {                 // close the gap a failed sample left
+                    System.arraycopy(pixels, (base + j) * imageValues, pixels, b * imageValues,
+                            imageValues);
+                }
+                long[] ids = tokenizer.apply(sample.caption());
+                checkArgument(ids != null && ids.length <= contextLength,
+                        "tokenizer returned %s ids for the caption of %s, more than "
+                                + "contextLength %s", ids == null ? null : ids.length,
+                        sample.key(), contextLength);
+                System.arraycopy(ids, 0, tokens, b * contextLength, ids.length);
+                keys.add(sample.key());
+                b++;
+            }
+            // Slots from b on hold leftovers of failed or moved samples: the next round, which
+            // starts at b, overwrites every one of them.
         }
         return new ImageTextBatch(keys, s, pixels, contextLength, tokens);
+    }
+
+    /**
+     * Decodes {@code round[j]} (stream index {@code first + j}) into slot {@code base + j},
+     * striped over the decode threads; returns each sample's failure or {@code null}.
+     */
+    private ImageDecodeException[] decode(Sample[] round, long first, float[] pixels, int base,
+            int imageValues) throws IOException {
+        ImageDecodeException[] failed = new ImageDecodeException[round.length];
+        int stripes = Math.min(decodeThreads, round.length);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 1; t < stripes; t++) {
+            int stripe = t;
+            running.add(decoders.submit(() -> decodeStripe(round, first, pixels, base,
+                    imageValues, stripe, stripes, failed)));
+        }
+        decodeStripe(round, first, pixels, base, imageValues, 0, stripes, failed);
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while decoding images", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IOException("decoding images failed", cause);
+            }
+        }
+        return failed;
+    }
+
+    private void decodeStripe(Sample[] round, long first, float[] pixels, int base,
+            int imageValues, int stripe, int stripes, ImageDecodeException[] failed) {
+        for (int j = stripe; j < round.length; j += stripes) {
+            try {
+                transform.apply(round[j].image(), Seeds.derive(options.seed(), first + j, CROP),
+                        pixels, (base + j) * imageValues);
+            } catch (ImageDecodeException e) {
+                failed[j] = e;
+            }
+        }
     }
 
     /** Samples taken from the stream: pairs delivered plus samples that failed to decode. */
@@ -154,6 +246,9 @@ public final class ShardSource implements ImageTextSource {
     public void close() {
         closed = true;
         closeReader();
+        if (decoders != null) {
+            decoders.shutdownNow();
+        }
     }
 
     private Sample nextSample() throws IOException {

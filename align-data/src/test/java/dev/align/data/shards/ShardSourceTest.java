@@ -158,6 +158,30 @@ class ShardSourceTest {
     }
 
     @Test
+    void decodeThreadsGiveTheSameBatchesAndSkips() throws IOException {
+        writeShards();
+        List<ImageTextBatch> one = new ArrayList<>();
+        Map<String, Long> oneSkipped;
+        try (ShardSource a = new ShardSource(options(1), training(), TOKENIZER, T)) {
+            for (int size : new int[] {7, 9, 13}) {   // 29 pairs: 2 epochs, the cut JPEG twice
+                one.add(a.next(size));
+            }
+            oneSkipped = a.skipped();
+            assertEquals(Map.of("corrupt_image", 2L), oneSkipped);
+        }
+        try (ShardSource b = new ShardSource(options(2), training(), TOKENIZER, T, 3)) {
+            for (int i = 0; i < one.size(); i++) {
+                ImageTextBatch batch = b.next(one.get(i).size());
+                assertEquals(one.get(i).keys(), batch.keys());
+                assertArrayEquals(one.get(i).pixels(), batch.pixels());
+                assertArrayEquals(one.get(i).tokenIds(), batch.tokenIds());
+            }
+            assertEquals(oneSkipped, b.skipped());
+            assertEquals(31, b.position(), "29 pairs plus 2 failed decodes");
+        }
+    }
+
+    @Test
     void failsWhenAnEpochHasNoValidSample() throws IOException {
         Files.write(dir.resolve("junk.tar"), new byte[] {1, 2, 3});
         try (ShardSource source = new ShardSource(

@@ -24,7 +24,8 @@ import java.util.Arrays;
  *     model folder
  * @param shuffleBuffer SHARDS: samples in the shuffle buffer, default 1000 (0 = read order)
  * @param shuffleShards SHARDS: read the shards in a seeded random order each epoch, default true
- * @param workers SHARDS: shards read in parallel, each by its own thread, default 2
+ * @param workers SHARDS: threads that decode and transform a batch's images, and shards read
+ *     ahead in parallel (at most one thread per shard), default 2; batches do not depend on it
  * @param crop SHARDS: {@code RANDOM_RESIZED} (training augmentation, default) or {@code CENTER}
  * @param cropScaleMin SHARDS: smallest area fraction of a random resized crop, default 0.9
  *     (OpenCLIP's {@code scale=(0.9, 1.0)})

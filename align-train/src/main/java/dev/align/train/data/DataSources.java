@@ -62,7 +62,7 @@ public final class DataSources {
         ImageTransform transform = ImageTransform.builder(model.vision().imageSize())
                 .optCrop(spec.crop()).optScale(spec.cropScaleMin(), spec.cropScaleMax()).build();
         ShardSource source = new ShardSource(options, transform, tokenizer::encode,
-                model.text().contextLength());
+                model.text().contextLength(), spec.workers());
         return tokenizer instanceof AutoCloseable closeable
                 ? new ClosingSource(source, closeable) : source;
     }
