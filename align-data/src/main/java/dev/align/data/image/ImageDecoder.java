@@ -126,7 +126,8 @@ public final class ImageDecoder {
         checkArgument(maxSide >= 1, "maxSide must be >= 1, got %s", maxSide);
         return withReader(encoded, (reader, warnings) -> {
             ImageSize size = checkedSize(reader);
-            int factor = Math.max(1, Math.max(size.width(), size.height()) / (2 * maxSide));
+            int factor = (int) Math.max(1,
+                    Math.max(size.width(), size.height()) / (2L * maxSide));
             ImageReadParam param = reader.getDefaultReadParam();
             param.setSourceSubsampling(factor, factor, 0, 0);
             BufferedImage image;
