@@ -35,8 +35,16 @@ import java.util.function.Function;
  * {@link #seek(long)} replay the stream <em>without decoding a single image</em>: it re-reads the
  * shards (tar parsing, caption and header checks only) and discards {@code position} samples.
  * A source seeked to {@code p} then delivers exactly what an uninterrupted source delivers after
- * {@code p}. After a seek, {@link #skipped()} holds the reader skips met during the replay and
- * the decoding skips from then on.
+ * {@code p}. After such a seek, {@link #skipped()} holds the reader skips met during the replay
+ * and the decoding skips from then on.
+ *
+ * <p>Seeking back cheaply: the source keeps the encoded samples it has taken since the
+ * next-to-last call of {@link #position()} (at most {@value #HISTORY_LIMIT_BYTES} bytes of them),
+ * so a seek back to a position it returned lately (the start of a global batch, read again by
+ * gradient caching's second pass, even if the position was asked again after the first), serves
+ * them again from memory, decoded afresh, without re-reading any shard; their skips are not
+ * counted twice. A seek further back (resuming a run) replays the stream as above. Only encoded
+ * bytes are kept, never decoded pixels.
  *
  * <p>Tokenizer: any {@code Function<String, long[]>} returning at most {@code contextLength} ids;
  * shorter results are padded with 0, OpenCLIP's pad id. Not thread-safe: one training loop calls
@@ -49,6 +57,8 @@ public final class ShardSource implements ImageTextSource {
 
     private static final System.Logger LOG = System.getLogger(ShardSource.class.getName());
     private static final long CROP = 3;
+    /** Encoded bytes kept for cheap seeks back, at most. */
+    static final long HISTORY_LIMIT_BYTES = 1L << 30;
 
     private final ShardReaderOptions options;
     private final ImageTransform transform;
@@ -61,6 +71,18 @@ public final class ShardSource implements ImageTextSource {
     private long epoch;
     private long epochSamples;
     private long position;
+    /**
+     * Samples at stream indices {@code [historyStart, historyStart + kept())}, stored from
+     * {@code history[head]} on (the slots before {@code head} are released, compacted lazily).
+     */
+    private final ArrayList<Sample> history = new ArrayList<>();
+    private int head;
+    private long historyStart;
+    private long historyBytes;
+    /** What {@link #position()} returned last; history before it is released at the next call. */
+    private long lastMark;
+    /** Decoding failures at stream indices below this were counted already. */
+    private long countedUpTo;
     private boolean closed;
 
     /**
@@ -127,18 +149,20 @@ public final class ShardSource implements ImageTextSource {
             int base = keys.size();
             int need = batchSize - base;
             Sample[] round = new Sample[need];
-            for (int j = 0; j < need; j++) {
-                round[j] = nextSample();
-            }
             long first = position;
-            position += need;
+            for (int j = 0; j < need; j++) {
+                round[j] = takeSample();
+                position++;
+            }
             ImageDecodeException[] failed = decode(round, first, pixels, base, imageValues);
             int b = base;
             for (int j = 0; j < need; j++) {
                 Sample sample = round[j];
                 if (failed[j] != null) {
-                    record(new Skip(SkipReason.of(failed[j].kind()), sample.shard(),
-                            sample.key(), failed[j].getMessage()));
+                    if (first + j >= countedUpTo) {  // not when a seek back decodes it again
+                        record(new Skip(SkipReason.of(failed[j].kind()), sample.shard(),
+                                sample.key(), failed[j].getMessage()));
+                    }
                     continue;
                 }
                 if (b != base + j) {                 // close the gap a failed sample left
@@ -154,6 +178,7 @@ public final class ShardSource implements ImageTextSource {
                 keys.add(sample.key());
                 b++;
             }
+            countedUpTo = Math.max(countedUpTo, first + need);
             // Slots from b on hold leftovers of failed or moved samples: the next round, which
             // starts at b, overwrites every one of them.
         }
@@ -204,9 +229,17 @@ public final class ShardSource implements ImageTextSource {
         }
     }
 
-    /** Samples taken from the stream: pairs delivered plus samples that failed to decode. */
+    /**
+     * Samples taken from the stream: pairs delivered plus samples that failed to decode. Also
+     * marks the position a later {@link #seek(long)} can return to without re-reading shards
+     * (releasing the samples before the previous mark).
+     */
     @Override
     public long position() {
+        while (historyStart < Math.min(lastMark, position) && kept() > 0) {
+            dropOldest();
+        }
+        lastMark = position;
         return position;
     }
 
@@ -216,7 +249,9 @@ public final class ShardSource implements ImageTextSource {
     }
 
     /**
-     * Restarts the stream and discards {@code position} samples without decoding their images.
+     * Moves to {@code position}: from the samples kept since the last {@link #position()} call
+     * when they reach back that far, else by restarting the stream and discarding
+     * {@code position} samples without decoding their images.
      *
      * @throws IOException if an epoch yields no valid sample
      */
@@ -224,6 +259,13 @@ public final class ShardSource implements ImageTextSource {
     public void seek(long position) throws IOException {
         checkState(!closed, "the shard source is closed");
         checkArgument(position >= 0, "position must be >= 0, got %s", position);
+        if (position >= historyStart && position <= historyStart + kept()) {
+            this.position = position;
+            return;
+        }
+        history.clear();
+        head = 0;
+        historyBytes = 0;
         closeReader();
         epoch = 0;
         epochSamples = 0;
@@ -233,6 +275,9 @@ public final class ShardSource implements ImageTextSource {
             nextSample();
         }
         this.position = position;
+        historyStart = position;
+        countedUpTo = position;
+        lastMark = position;
     }
 
     /** Skips so far, by {@link SkipReason#key()}. */
@@ -249,6 +294,44 @@ public final class ShardSource implements ImageTextSource {
         if (decoders != null) {
             decoders.shutdownNow();
         }
+    }
+
+    /** The sample at stream index {@link #position}: kept, or read and kept. */
+    private Sample takeSample() throws IOException {
+        long offset = position - historyStart;
+        if (offset < kept()) {
+            return history.get(head + (int) offset);
+        }
+        Sample sample = nextSample();
+        history.add(sample);
+        historyBytes += bytes(sample);
+        // Bound the memory when nobody calls position(): the oldest kept samples go first.
+        while (historyBytes > HISTORY_LIMIT_BYTES && historyStart < position) {
+            dropOldest();
+        }
+        return sample;
+    }
+
+    private int kept() {
+        return history.size() - head;
+    }
+
+    private void dropOldest() {
+        historyBytes -= bytes(history.get(head));
+        history.set(head++, null);
+        historyStart++;
+        if (head > 1024 && head > history.size() / 2) {   // amortised O(1) per sample
+            history.subList(0, head).clear();
+            head = 0;
+        }
+    }
+
+    private static long bytes(Sample sample) {
+        long n = 0;
+        for (byte[] member : sample.members().values()) {
+            n += member.length;
+        }
+        return n;
     }
 
     private Sample nextSample() throws IOException {

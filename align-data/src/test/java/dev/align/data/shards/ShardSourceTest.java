@@ -182,6 +182,37 @@ class ShardSourceTest {
     }
 
     @Test
+    void seekingBackToTheLastPositionRereadsNoShardAndCountsSkipsOnce() throws IOException {
+        writeShards();
+        ImageTextBatch reference;
+        Map<String, Long> referenceSkips;
+        try (ShardSource b = new ShardSource(options(2), training(), TOKENIZER, T)) {
+            b.next(4);
+            reference = b.next(12);   // 16 pairs: into the second epoch, past the cut JPEG
+            referenceSkips = b.skipped();
+        }
+        assertEquals(Map.of("corrupt_image", 1L), referenceSkips);
+        try (ShardSource a = new ShardSource(options(2), training(), TOKENIZER, T, 2)) {
+            a.next(4);
+            long mark = a.position();
+            ImageTextBatch first = a.next(12);
+            long end = a.position();
+            for (int i = 0; i < 4; i++) {   // a seek back must not need the files any more
+                Files.delete(dir.resolve(String.format("%05d.tar", i)));
+            }
+            a.seek(mark);
+            ImageTextBatch again = a.next(12);
+            assertEquals(end, a.position());
+            for (ImageTextBatch batch : List.of(first, again)) {
+                assertEquals(reference.keys(), batch.keys());
+                assertArrayEquals(reference.pixels(), batch.pixels());
+                assertArrayEquals(reference.tokenIds(), batch.tokenIds());
+            }
+            assertEquals(referenceSkips, a.skipped(), "the replayed cut JPEG is not counted twice");
+        }
+    }
+
+    @Test
     void failsWhenAnEpochHasNoValidSample() throws IOException {
         Files.write(dir.resolve("junk.tar"), new byte[] {1, 2, 3});
         try (ShardSource source = new ShardSource(
