@@ -1,15 +1,28 @@
 package dev.align.cli;
 
 import dev.align.core.json.Json;
+import dev.align.data.imports.EmojiImporter;
+import dev.align.data.imports.FashionMnistImporter;
+import dev.align.data.imports.ImportListener;
+import dev.align.data.imports.ImportOptions;
+import dev.align.data.imports.ImportSummary;
+import dev.align.data.imports.Importer;
+import dev.align.data.imports.OpenClipartImporter;
+import dev.align.data.imports.OpenMojiImporter;
+import dev.align.data.imports.SyntheticImporter;
 import dev.align.data.shards.ShardInspector;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./align data}: the data pipeline's commands. */
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Inspect WebDataset shards (importers of real data sets come next).",
-        subcommands = {DataCommand.Inspect.class})
+        description = "Import data sets into WebDataset shards; inspect shards.",
+        subcommands = {DataCommand.Import.class, DataCommand.Inspect.class})
 final class DataCommand {
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -24,6 +37,174 @@ final class DataCommand {
         public Integer call() {
             System.out.println(Json.write(ShardInspector.inspect(shards)));
             return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Turn a data set into WebDataset shards a training config can name.",
+                "KIND is one of:",
+                "  synthetic      procedural coloured shapes with compositional captions "
+                        + "(no download; also writes eval/)",
+                "  emoji          Google and Twitter emoji, CLDR labels and tags as captions",
+                "  openmoji       OpenMoji SVGs (another drawing style), rendered in Java",
+                "  openclipart    Openclipart drawings with their noisy titles and keywords",
+                "  fashion-mnist  Fashion-MNIST with templated captions (also writes eval/)",
+                "Real sets are fetched on first use by tools/fetch/fetch KIND into "
+                        + "$ALIGN_CACHE/KIND (default ~/.cache/align/KIND).",
+                "OUT gets 00000.tar, 00001.tar, ... (KEY.png + KEY.txt + KEY.json), sizes.json, "
+                        + "stats.json, tokenizer.json (BPE trained on the captions), import.json "
+                        + "(the summary, also printed as JSON) and, for sets with classes, "
+                        + "eval/<class>/*.png (an ImageFolder for zero-shot evaluation). "
+                        + "Progress goes to stderr."})
+    static final class Import implements Callable<Integer> {
+        @Parameters(paramLabel = "KIND",
+                description = "synthetic, emoji, openmoji, openclipart or fashion-mnist.")
+        String kind;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR",
+                description = "Output folder (created; must not already hold shards).")
+        Path out;
+
+        @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+                description = "Samples to write: synthetic default 10000; the real sets "
+                        + "default to all they have (0 = all).")
+        long count;
+
+        @Option(names = "--image-size", paramLabel = "PX", defaultValue = "0",
+                description = "Longer side of the written images: synthetic and openmoji draw "
+                        + "at this size (default 64), openclipart scales down to it (default "
+                        + "256), emoji and fashion-mnist keep their 64 and 28 px unless this is "
+                        + "smaller.")
+        int imageSize;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+                description = "Seed of every random choice (scenes, caption wording); the same "
+                        + "seed gives byte-identical shards. Default ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--shard-size", paramLabel = "N", defaultValue = "1000",
+                description = "Samples per shard. Default ${DEFAULT-VALUE}.")
+        int shardSize;
+
+        @Option(names = "--vocab-size", paramLabel = "N", defaultValue = "1000",
+                description = "Ids of the BPE tokenizer trained on the captions (>= 514; at "
+                        + "most the model's text vocabulary: tiny 1000, small 8000). "
+                        + "Default ${DEFAULT-VALUE}.")
+        int vocabSize;
+
+        @Option(names = "--context-length", paramLabel = "T", defaultValue = "32",
+                description = "Tokens per caption the tokenizer encodes to (at most the model's "
+                        + "context length: 32 for tiny and small). Default ${DEFAULT-VALUE}.")
+        int contextLength;
+
+        @Option(names = "--eval-per-class", paramLabel = "N", defaultValue = "-1",
+                description = "Images per class in eval/ (synthetic: default 20 for each of 48 "
+                        + "colour-shape classes; fashion-mnist: default 100 test images per "
+                        + "class; 0 = no eval/).")
+        int evalPerClass;
+
+        @Option(names = "--style", paramLabel = "STYLE", defaultValue = "both",
+                description = "emoji only: google, twitter or both. Default ${DEFAULT-VALUE}.")
+        String style;
+
+        @Option(names = "--background", paramLabel = "RRGGBB", defaultValue = "FFFFFF",
+                description = "Colour under transparent pixels (hex). Default ${DEFAULT-VALUE}.")
+        String background;
+
+        @Option(names = "--source", paramLabel = "DIR",
+                description = "Read the set from DIR (the layout tools/fetch/fetch KIND leaves) "
+                        + "instead of the download cache.")
+        Path source;
+
+        @Option(names = "--no-fetch",
+                description = "Fail instead of running tools/fetch/fetch when the cache is "
+                        + "empty.")
+        boolean noFetch;
+
+        @Override
+        public Integer call() throws IOException {
+            String k = kind.toLowerCase(Locale.ROOT);
+            ImportOptions options = new ImportOptions(out, seed, shardSize, count, imageSize,
+                    vocabSize, contextLength, parseRgb(background));
+            Importer importer = switch (k) {
+                case "synthetic" -> new SyntheticImporter(evalPerClass < 0
+                        ? SyntheticImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);
+                case "emoji" -> new EmojiImporter(source(k), parseStyle(style));
+                case "openmoji" -> new OpenMojiImporter(source(k));
+                case "openclipart" -> new OpenClipartImporter(source(k));
+                case "fashion-mnist" -> new FashionMnistImporter(source(k), evalPerClass < 0
+                        ? FashionMnistImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);
+                default -> throw new IllegalArgumentException("unknown KIND '" + kind + "': use "
+                        + "synthetic, emoji, openmoji, openclipart or fashion-mnist");
+            };
+            ProgressLine progress = new ProgressLine(k);
+            ImportSummary summary;
+            try {
+                summary = importer.run(options, progress);
+            } finally {
+                progress.end();
+            }
+            System.out.println(Json.write(summary));
+            return 0;
+        }
+
+        private Path source(String k) throws IOException {
+            return source != null ? source : DataCache.ensure(k, !noFetch);
+        }
+
+        private static EmojiImporter.Style parseStyle(String s) {
+            try {
+                return EmojiImporter.Style.valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--style must be google, twitter or both, got "
+                        + s);
+            }
+        }
+
+        private static int parseRgb(String hex) {
+            String h = hex.startsWith("#") ? hex.substring(1) : hex;
+            if (!h.matches("[0-9A-Fa-f]{6}")) {
+                throw new IllegalArgumentException("--background must be six hex digits RRGGBB, "
+                        + "got " + hex);
+            }
+            return Integer.parseInt(h, 16);
+        }
+    }
+
+    /** One stderr line, rewritten at most twice a second, ended when the import finishes. */
+    private static final class ProgressLine implements ImportListener {
+        private final String kind;
+        private long last;
+        private long written;
+        private long skipped;
+        private long total = -1;
+
+        ProgressLine(String kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void progress(long written, long skipped, long total) {
+            long now = System.nanoTime();
+            if (now - last >= 500_000_000L) {
+                last = now;
+                print(written, skipped, total);
+            }
+            this.written = written;
+            this.skipped = skipped;
+            this.total = total;
+        }
+
+        void end() {
+            print(written, skipped, total);
+            System.err.println();
+        }
+
+        private void print(long written, long skipped, long total) {
+            System.err.print("\r" + kind + ": " + written + " written, " + skipped + " skipped"
+                    + (total >= 0 ? " (" + (written + skipped) + " of " + total + " visited)"
+                    : ""));
+            System.err.flush();
         }
     }
 }

@@ -22,7 +22,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
             description = "Run config JSON (strict: unknown keys are rejected). Keys: schemaVersion, "
-                    + "model {preset | config, patchDropout}, data {kind}, loss {kind INFONCE|INFONCE_CHUNKED|"
+                    + "model {preset | config, patchDropout}, data {kind SYNTHETIC | SHARDS with shards (brace "
+                    + "pattern), tokenizer (tokenizer.json), shuffleBuffer, shuffleShards, workers, "
+                    + "crop RANDOM_RESIZED|CENTER, cropScaleMin, cropScaleMax}, loss {kind INFONCE|INFONCE_CHUNKED|"
                     + "SIGLIP|SIGLIP_CHUNKED, labelSmoothing, chunk}, optimizer {peakLr, minLr, warmupSteps, "
                     + "weightDecay, beta1, beta2, eps, gradClipNorm}, globalBatch, microBatch, steps, "
                     + "seed, threads, checkpointEvery, keepCheckpoints, lockImage, lockText, device.")

@@ -41,4 +41,54 @@ class DataCommandTest {
         assertEquals(2, json.get("samples").asInt(), json.toString());
         assertTrue(json.get("skipped").toString().contains("empty_caption"), json.toString());
     }
+
+    private String run(int expectedStatus, String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            status = Main.run(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        assertEquals(expectedStatus, status, err.toString(StandardCharsets.UTF_8));
+        return expectedStatus == 0 ? out.toString(StandardCharsets.UTF_8)
+                : err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void importSyntheticWritesShardsAndPrintsTheSummary() throws Exception {
+        Path out = dir.resolve("syn");
+        JsonNode json = new ObjectMapper().readTree(run(0, "data", "import", "synthetic",
+                "--out", out.toString(), "--count", "30", "--shard-size", "16",
+                "--eval-per-class", "1", "--image-size", "32", "--seed", "3"));
+        assertEquals(30, json.get("samples").asInt(), json.toString());
+        assertEquals(out.resolve("{00000..00001}.tar").toString(), json.get("shards").asText());
+        assertEquals(48, json.get("evalImages").asInt());
+        assertTrue(java.nio.file.Files.isRegularFile(out.resolve("tokenizer.json")));
+        JsonNode inspected = new ObjectMapper().readTree(run(0, "data", "inspect",
+                json.get("shards").asText()));
+        assertEquals(30, inspected.get("samples").asInt());
+    }
+
+    @Test
+    void importErrorsNameTheProblem() {
+        String err = run(2, "data", "import", "flickr", "--out", dir.toString());
+        assertTrue(err.contains("unknown KIND 'flickr'"), err);
+        err = run(2, "data", "import", "emoji", "--out", dir.resolve("e").toString(),
+                "--source", dir.resolve("empty").toString());
+        assertTrue(err.contains("emojibase-data/en/data.json")
+                && err.contains("tools/fetch/fetch emoji"), err);
+        err = run(2, "data", "import", "emoji", "--out", dir.resolve("e").toString(),
+                "--style", "apple", "--source", dir.toString());
+        assertTrue(err.contains("--style must be google, twitter or both"), err);
+        err = run(2, "data", "import", "synthetic", "--out", dir.resolve("s").toString(),
+                "--vocab-size", "100");
+        assertTrue(err.contains("vocab size must be >= 514"), err);
+    }
 }

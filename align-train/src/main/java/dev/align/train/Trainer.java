@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * global-norm clipping, {@code logit_scale} clamped to [0, ln 100] after every step, and the loss
  * over the whole global batch however small the micro-batches (gradient caching). Writes to its
  * output folder {@code metrics.jsonl}, {@code training.png}, {@code checkpoints/} and the final
- * {@code model/} folder; {@link #open} with {@code resume} continues from the newest valid
+ * {@code model/} folder (with the run's {@code tokenizer.json} when the data names one); {@link #open} with {@code resume} continues from the newest valid
  * checkpoint and ends with the same weights as a run that never stopped.
  */
 public final class Trainer implements AutoCloseable {
@@ -196,6 +196,10 @@ public final class Trainer implements AutoCloseable {
             Path modelDir = out.resolve("model");
             ModelFolder.save(model, modelDir);
             AtomicFiles.write(modelDir.resolve("provenance.json"), Json.write(provenance).getBytes(StandardCharsets.UTF_8));
+            if (cfg.data().tokenizer() != null) {                             // eval encodes text with it
+                AtomicFiles.write(modelDir.resolve("tokenizer.json"),
+                        Files.readAllBytes(Path.of(cfg.data().tokenizer())));
+            }
             TrainingPlot.write(metrics.history(), out.resolve("training.png"));
             double elapsed = (System.nanoTime() - start) / 1e9;
             return new TrainResult(state.step(), loss, modelDir, metrics.history().isEmpty() ? 0

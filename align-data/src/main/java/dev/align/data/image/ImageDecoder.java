@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -96,6 +97,42 @@ public final class ImageDecoder {
             BufferedImage image;
             try {
                 image = reader.read(0, reader.getDefaultReadParam());
+            } catch (IOException | RuntimeException e) {
+                throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+                        "cannot decode " + size.width() + "x" + size.height() + " "
+                                + formatName(reader) + ": " + e, e);
+            }
+            if (!warnings.isEmpty()) {
+                throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+                        "decoder warned: " + String.join("; ", warnings), null);
+            }
+            return toOpaqueRgb(image, backgroundRgb);
+        });
+    }
+
+    /**
+     * Decodes a possibly huge image at a reduced size: the reader keeps every {@code f}-th pixel
+     * of every {@code f}-th row, {@code f = max(1, floor(longer side / (2 maxSide)))}, so memory
+     * is that of the reduced image and its longer side stays at least {@code 2 maxSide} (room for
+     * an exact box downscale afterwards, see {@link ImageTransform#resize}). The pixel limit is
+     * checked against the header first, as in {@link #decode(byte[])}; pass a decoder with a
+     * higher limit for trusted sources with very large drawings.
+     *
+     * @param maxSide the longer side the caller will resize to, {@code >= 1}
+     * @throws ImageDecodeException if the format is unknown, the image is larger than the limit,
+     *     or its data is corrupt or truncated
+     */
+    public BufferedImage decodeSubsampled(byte[] encoded, int maxSide) throws ImageDecodeException {
+        checkArgument(maxSide >= 1, "maxSide must be >= 1, got %s", maxSide);
+        return withReader(encoded, (reader, warnings) -> {
+            ImageSize size = checkedSize(reader);
+            int factor = (int) Math.max(1,
+                    Math.max(size.width(), size.height()) / (2L * maxSide));
+            ImageReadParam param = reader.getDefaultReadParam();
+            param.setSourceSubsampling(factor, factor, 0, 0);
+            BufferedImage image;
+            try {
+                image = reader.read(0, param);
             } catch (IOException | RuntimeException e) {
                 throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
                         "cannot decode " + size.width() + "x" + size.height() + " "

@@ -14,6 +14,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -30,27 +35,54 @@ import java.util.function.Function;
  * {@link #seek(long)} replay the stream <em>without decoding a single image</em>: it re-reads the
  * shards (tar parsing, caption and header checks only) and discards {@code position} samples.
  * A source seeked to {@code p} then delivers exactly what an uninterrupted source delivers after
- * {@code p}. After a seek, {@link #skipped()} holds the reader skips met during the replay and
- * the decoding skips from then on.
+ * {@code p}. After such a seek, {@link #skipped()} holds the reader skips met during the replay
+ * and the decoding skips from then on.
+ *
+ * <p>Seeking back cheaply: the source keeps the encoded samples it has taken since the
+ * next-to-last call of {@link #position()} (at most {@value #HISTORY_LIMIT_BYTES} bytes of them),
+ * so a seek back to a position it returned lately (the start of a global batch, read again by
+ * gradient caching's second pass, even if the position was asked again after the first), serves
+ * them again from memory, decoded afresh, without re-reading any shard; their skips are not
+ * counted twice. A seek further back (resuming a run) replays the stream as above. Only encoded
+ * bytes are kept, never decoded pixels.
  *
  * <p>Tokenizer: any {@code Function<String, long[]>} returning at most {@code contextLength} ids;
  * shorter results are padded with 0, OpenCLIP's pad id. Not thread-safe: one training loop calls
- * it; the parallelism is in the reader's threads.
+ * it; the parallelism is in the reader's threads and in {@code decodeThreads} threads that decode
+ * and transform the images of a batch at the same time. Batches do not depend on the number of
+ * either: a batch takes exactly the samples a one-thread source takes (as many as it needs, in
+ * stream order, taking more only for those that fail to decode) with the same crops.
  */
 public final class ShardSource implements ImageTextSource {
 
     private static final System.Logger LOG = System.getLogger(ShardSource.class.getName());
     private static final long CROP = 3;
+    /** Encoded bytes kept for cheap seeks back, at most. */
+    static final long HISTORY_LIMIT_BYTES = 1L << 30;
 
     private final ShardReaderOptions options;
     private final ImageTransform transform;
     private final Function<String, long[]> tokenizer;
     private final int contextLength;
+    private final ExecutorService decoders;
+    private final int decodeThreads;
     private final Map<String, Long> skipped = new TreeMap<>();
     private ShardReader reader;
     private long epoch;
     private long epochSamples;
     private long position;
+    /**
+     * Samples at stream indices {@code [historyStart, historyStart + kept())}, stored from
+     * {@code history[head]} on (the slots before {@code head} are released, compacted lazily).
+     */
+    private final ArrayList<Sample> history = new ArrayList<>();
+    private int head;
+    private long historyStart;
+    private long historyBytes;
+    /** What {@link #position()} returned last; history before it is released at the next call. */
+    private long lastMark;
+    /** Decoding failures at stream indices below this were counted already. */
+    private long countedUpTo;
     private boolean closed;
 
     /**
@@ -63,13 +95,35 @@ public final class ShardSource implements ImageTextSource {
      */
     public ShardSource(ShardReaderOptions options, ImageTransform transform,
             Function<String, long[]> tokenizer, int contextLength) {
+        this(options, transform, tokenizer, contextLength, 1);
+    }
+
+    /**
+     * As {@link #ShardSource(ShardReaderOptions, ImageTransform, Function, int)}, decoding and
+     * transforming each batch's images on {@code decodeThreads} threads (the calling thread among
+     * them).
+     *
+     * @param decodeThreads threads that decode images, {@code >= 1}
+     */
+    public ShardSource(ShardReaderOptions options, ImageTransform transform,
+            Function<String, long[]> tokenizer, int contextLength, int decodeThreads) {
         checkArgument(options != null && transform != null && tokenizer != null,
                 "options, transform and tokenizer must not be null");
         checkArgument(contextLength > 0, "contextLength must be > 0, got %s", contextLength);
+        checkArgument(decodeThreads >= 1 && decodeThreads <= 256,
+                "decodeThreads must be in [1, 256], got %s", decodeThreads);
         this.options = options;
         this.transform = transform;
         this.tokenizer = tokenizer;
         this.contextLength = contextLength;
+        this.decodeThreads = decodeThreads;
+        AtomicInteger count = new AtomicInteger();
+        this.decoders = decodeThreads == 1 ? null : Executors.newFixedThreadPool(
+                decodeThreads - 1, r -> {
+                    Thread t = new Thread(r, "shard-decoder-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
@@ -91,30 +145,101 @@ public final class ShardSource implements ImageTextSource {
         long[] tokens = new long[batchSize * contextLength];  // [B, T], 0-padded
         List<String> keys = new ArrayList<>(batchSize);
         while (keys.size() < batchSize) {
-            Sample sample = nextSample();
-            long index = position++;
-            int b = keys.size();
-            try {
-                transform.apply(sample.image(), Seeds.derive(options.seed(), index, CROP),
-                        pixels, b * imageValues);
-            } catch (ImageDecodeException e) {
-                record(new Skip(SkipReason.of(e.kind()), sample.shard(), sample.key(),
-                        e.getMessage()));
-                continue;
+            // Take exactly the samples still needed; those that fail are replaced next round.
+            int base = keys.size();
+            int need = batchSize - base;
+            Sample[] round = new Sample[need];
+            long first = position;
+            for (int j = 0; j < need; j++) {
+                round[j] = takeSample();
+                position++;
             }
-            long[] ids = tokenizer.apply(sample.caption());
-            checkArgument(ids != null && ids.length <= contextLength,
-                    "tokenizer returned %s ids for the caption of %s, more than contextLength %s",
-                    ids == null ? null : ids.length, sample.key(), contextLength);
-            System.arraycopy(ids, 0, tokens, b * contextLength, ids.length);
-            keys.add(sample.key());
+            ImageDecodeException[] failed = decode(round, first, pixels, base, imageValues);
+            int b = base;
+            for (int j = 0; j < need; j++) {
+                Sample sample = round[j];
+                if (failed[j] != null) {
+                    if (first + j >= countedUpTo) {  // not when a seek back decodes it again
+                        record(new Skip(SkipReason.of(failed[j].kind()), sample.shard(),
+                                sample.key(), failed[j].getMessage()));
+                    }
+                    continue;
+                }
+                if (b != base + j) {                 // close the gap a failed sample left
+                    System.arraycopy(pixels, (base + j) * imageValues, pixels, b * imageValues,
+                            imageValues);
+                }
+                long[] ids = tokenizer.apply(sample.caption());
+                checkArgument(ids != null && ids.length <= contextLength,
+                        "tokenizer returned %s ids for the caption of %s, more than "
+                                + "contextLength %s", ids == null ? null : ids.length,
+                        sample.key(), contextLength);
+                System.arraycopy(ids, 0, tokens, b * contextLength, ids.length);
+                keys.add(sample.key());
+                b++;
+            }
+            countedUpTo = Math.max(countedUpTo, first + need);
+            // Slots from b on hold leftovers of failed or moved samples: the next round, which
+            // starts at b, overwrites every one of them.
         }
         return new ImageTextBatch(keys, s, pixels, contextLength, tokens);
     }
 
-    /** Samples taken from the stream: pairs delivered plus samples that failed to decode. */
+    /**
+     * Decodes {@code round[j]} (stream index {@code first + j}) into slot {@code base + j},
+     * striped over the decode threads; returns each sample's failure or {@code null}.
+     */
+    private ImageDecodeException[] decode(Sample[] round, long first, float[] pixels, int base,
+            int imageValues) throws IOException {
+        ImageDecodeException[] failed = new ImageDecodeException[round.length];
+        int stripes = Math.min(decodeThreads, round.length);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 1; t < stripes; t++) {
+            int stripe = t;
+            running.add(decoders.submit(() -> decodeStripe(round, first, pixels, base,
+                    imageValues, stripe, stripes, failed)));
+        }
+        decodeStripe(round, first, pixels, base, imageValues, 0, stripes, failed);
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while decoding images", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IOException("decoding images failed", cause);
+            }
+        }
+        return failed;
+    }
+
+    private void decodeStripe(Sample[] round, long first, float[] pixels, int base,
+            int imageValues, int stripe, int stripes, ImageDecodeException[] failed) {
+        for (int j = stripe; j < round.length; j += stripes) {
+            try {
+                transform.apply(round[j].image(), Seeds.derive(options.seed(), first + j, CROP),
+                        pixels, (base + j) * imageValues);
+            } catch (ImageDecodeException e) {
+                failed[j] = e;
+            }
+        }
+    }
+
+    /**
+     * Samples taken from the stream: pairs delivered plus samples that failed to decode. Also
+     * marks the position a later {@link #seek(long)} can return to without re-reading shards
+     * (releasing the samples before the previous mark).
+     */
     @Override
     public long position() {
+        while (historyStart < Math.min(lastMark, position) && kept() > 0) {
+            dropOldest();
+        }
+        lastMark = position;
         return position;
     }
 
@@ -124,7 +249,9 @@ public final class ShardSource implements ImageTextSource {
     }
 
     /**
-     * Restarts the stream and discards {@code position} samples without decoding their images.
+     * Moves to {@code position}: from the samples kept since the last {@link #position()} call
+     * when they reach back that far, else by restarting the stream and discarding
+     * {@code position} samples without decoding their images.
      *
      * @throws IOException if an epoch yields no valid sample
      */
@@ -132,6 +259,13 @@ public final class ShardSource implements ImageTextSource {
     public void seek(long position) throws IOException {
         checkState(!closed, "the shard source is closed");
         checkArgument(position >= 0, "position must be >= 0, got %s", position);
+        if (position >= historyStart && position <= historyStart + kept()) {
+            this.position = position;
+            return;
+        }
+        history.clear();
+        head = 0;
+        historyBytes = 0;
         closeReader();
         epoch = 0;
         epochSamples = 0;
@@ -141,6 +275,9 @@ public final class ShardSource implements ImageTextSource {
             nextSample();
         }
         this.position = position;
+        historyStart = position;
+        countedUpTo = position;
+        lastMark = position;
     }
 
     /** Skips so far, by {@link SkipReason#key()}. */
@@ -154,6 +291,47 @@ public final class ShardSource implements ImageTextSource {
     public void close() {
         closed = true;
         closeReader();
+        if (decoders != null) {
+            decoders.shutdownNow();
+        }
+    }
+
+    /** The sample at stream index {@link #position}: kept, or read and kept. */
+    private Sample takeSample() throws IOException {
+        long offset = position - historyStart;
+        if (offset < kept()) {
+            return history.get(head + (int) offset);
+        }
+        Sample sample = nextSample();
+        history.add(sample);
+        historyBytes += bytes(sample);
+        // Bound the memory when nobody calls position(): the oldest kept samples go first.
+        while (historyBytes > HISTORY_LIMIT_BYTES && historyStart < position) {
+            dropOldest();
+        }
+        return sample;
+    }
+
+    private int kept() {
+        return history.size() - head;
+    }
+
+    private void dropOldest() {
+        historyBytes -= bytes(history.get(head));
+        history.set(head++, null);
+        historyStart++;
+        if (head > 1024 && head > history.size() / 2) {   // amortised O(1) per sample
+            history.subList(0, head).clear();
+            head = 0;
+        }
+    }
+
+    private static long bytes(Sample sample) {
+        long n = 0;
+        for (byte[] member : sample.members().values()) {
+            n += member.length;
+        }
+        return n;
     }
 
     private Sample nextSample() throws IOException {

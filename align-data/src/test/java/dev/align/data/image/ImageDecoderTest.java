@@ -56,6 +56,29 @@ class ImageDecoderTest {
     }
 
     @Test
+    void subsampledDecodingKeepsEveryFthPixelAndStillRejectsBombs() throws IOException {
+        BufferedImage img = new BufferedImage(1000, 12, BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < 1000; x++) {
+            for (int y = 0; y < 12; y++) {
+                img.setRGB(x, y, x % 5 == 0 ? 0xFF0000 : 0x0000FF);
+            }
+        }
+        byte[] png = encode(img, "png");
+        // maxSide 100: f = floor(1000 / 200) = 5, so columns 0, 5, 10, ... (all red) and rows
+        // 0, 5, 10 remain.
+        BufferedImage small = new ImageDecoder().decodeSubsampled(png, 100);
+        assertEquals(200, small.getWidth());
+        assertEquals(3, small.getHeight());
+        for (int x = 0; x < 200; x++) {
+            assertEquals(0xFF0000, small.getRGB(x, 1) & 0xFFFFFF);
+        }
+        assertEquals(1000, new ImageDecoder().decodeSubsampled(png, 600).getWidth(), "f = 1");
+        ImageDecodeException e = assertThrows(ImageDecodeException.class,
+                () -> new ImageDecoder(11_999, ImageDecoder.WHITE).decodeSubsampled(png, 10));
+        assertEquals(ImageDecodeException.Kind.TOO_LARGE, e.kind());
+    }
+
+    @Test
     void rejectsTruncatedAndUnknownImagesAsCorrupt() throws IOException {
         BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < 64 * 64; i++) {

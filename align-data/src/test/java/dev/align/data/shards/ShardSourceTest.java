@@ -158,6 +158,61 @@ class ShardSourceTest {
     }
 
     @Test
+    void decodeThreadsGiveTheSameBatchesAndSkips() throws IOException {
+        writeShards();
+        List<ImageTextBatch> one = new ArrayList<>();
+        Map<String, Long> oneSkipped;
+        try (ShardSource a = new ShardSource(options(1), training(), TOKENIZER, T)) {
+            for (int size : new int[] {7, 9, 13}) {   // 29 pairs: 2 epochs, the cut JPEG twice
+                one.add(a.next(size));
+            }
+            oneSkipped = a.skipped();
+            assertEquals(Map.of("corrupt_image", 2L), oneSkipped);
+        }
+        try (ShardSource b = new ShardSource(options(2), training(), TOKENIZER, T, 3)) {
+            for (int i = 0; i < one.size(); i++) {
+                ImageTextBatch batch = b.next(one.get(i).size());
+                assertEquals(one.get(i).keys(), batch.keys());
+                assertArrayEquals(one.get(i).pixels(), batch.pixels());
+                assertArrayEquals(one.get(i).tokenIds(), batch.tokenIds());
+            }
+            assertEquals(oneSkipped, b.skipped());
+            assertEquals(31, b.position(), "29 pairs plus 2 failed decodes");
+        }
+    }
+
+    @Test
+    void seekingBackToTheLastPositionRereadsNoShardAndCountsSkipsOnce() throws IOException {
+        writeShards();
+        ImageTextBatch reference;
+        Map<String, Long> referenceSkips;
+        try (ShardSource b = new ShardSource(options(2), training(), TOKENIZER, T)) {
+            b.next(4);
+            reference = b.next(12);   // 16 pairs: into the second epoch, past the cut JPEG
+            referenceSkips = b.skipped();
+        }
+        assertEquals(Map.of("corrupt_image", 1L), referenceSkips);
+        try (ShardSource a = new ShardSource(options(2), training(), TOKENIZER, T, 2)) {
+            a.next(4);
+            long mark = a.position();
+            ImageTextBatch first = a.next(12);
+            long end = a.position();
+            for (int i = 0; i < 4; i++) {   // a seek back must not need the files any more
+                Files.delete(dir.resolve(String.format("%05d.tar", i)));
+            }
+            a.seek(mark);
+            ImageTextBatch again = a.next(12);
+            assertEquals(end, a.position());
+            for (ImageTextBatch batch : List.of(first, again)) {
+                assertEquals(reference.keys(), batch.keys());
+                assertArrayEquals(reference.pixels(), batch.pixels());
+                assertArrayEquals(reference.tokenIds(), batch.tokenIds());
+            }
+            assertEquals(referenceSkips, a.skipped(), "the replayed cut JPEG is not counted twice");
+        }
+    }
+
+    @Test
     void failsWhenAnEpochHasNoValidSample() throws IOException {
         Files.write(dir.resolve("junk.tar"), new byte[] {1, 2, 3});
         try (ShardSource source = new ShardSource(

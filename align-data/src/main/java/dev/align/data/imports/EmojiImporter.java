@@ -1,0 +1,229 @@
+package dev.align.data.imports;
+
+import static dev.align.core.Checks.checkArgument;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align.data.image.ImageDecodeException;
+import dev.align.data.image.ImageDecoder;
+import dev.align.data.internal.Seeds;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The Google and Twitter emoji sets (npm {@code emoji-datasource-google@16.0.0},
+ * {@code emoji-datasource-twitter@16.0.0}: 64x64 RGBA PNGs, 1,911 emoji and their skin tones)
+ * captioned with the CLDR label and tags of {@code emojibase-data@17.0.0} ("fox face, animal,
+ * nature"). The same concepts drawn by two artists: train on one style and evaluate zero-shot on
+ * the other to measure what was learned rather than memorised.
+ *
+ * <p>Source layout ({@code tools/fetch/fetch emoji}): {@code emoji-datasource-google/emoji.json},
+ * {@code emoji-datasource-google/img/google/64/<image>}, the same for {@code twitter}, and
+ * {@code emojibase-data/en/data.json}. Emoji are matched on their code points with the
+ * variation selector FE0F removed; those without a CLDR label are skipped
+ * ({@code no_cldr_label}), as are missing ({@code missing_image}) or undecodable
+ * ({@code corrupt_image}) images. Transparent pixels are composited onto the background.
+ */
+public final class EmojiImporter implements Importer {
+
+    /** Which artists' drawings to import. */
+    public enum Style {
+        /** Google's Noto emoji. */
+        GOOGLE,
+        /** Twitter's Twemoji. */
+        TWITTER,
+        /** Both, each emoji once per style (Google first). */
+        BOTH;
+
+        List<String> names() {
+            return this == BOTH ? List.of("google", "twitter")
+                    : List.of(name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private final Path source;
+    private final Style style;
+
+    /**
+     * @param source the folder {@code tools/fetch/fetch emoji} fills
+     * @param style which drawings
+     */
+    public EmojiImporter(Path source, Style style) {
+        checkArgument(style != null, "style is null");
+        this.source = source;
+        this.style = style;
+    }
+
+    @Override
+    public String kind() {
+        return "emoji";
+    }
+
+    /** A CLDR label with its tags. */
+    private record Label(String label, List<String> tags, int group, int subgroup) {}
+
+    /** One drawing to import. */
+    private record Item(String style, String hexcode, String image, String name,
+            String category, String subcategory, int skinTone) {}
+
+    @Override
+    public ImportSummary run(ImportOptions options, ImportListener listener) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Label> labels = labels(json.readTree(Sources.require(source, kind(),
+                "emojibase-data/en/data.json").toFile()));
+        Map<String, List<Item>> byStyle = new LinkedHashMap<>();
+        for (String s : style.names()) {
+            Path emojiJson = Sources.require(source, kind(), "emoji-datasource-" + s
+                    + "/emoji.json");
+            Sources.require(source, kind(), "emoji-datasource-" + s + "/img/" + s + "/64");
+            byStyle.put(s, items(json.readTree(emojiJson.toFile()), s));
+        }
+        List<Item> order = interleave(byStyle);
+        ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS,
+                options.background());
+        int maxSide = options.imageSizeOr(Integer.MAX_VALUE);
+        try (ImportSink sink = new ImportSink(kind(), options, listener, order.size())) {
+            for (int i = 0; i < order.size() && !sink.full(); i++) {
+                Item item = order.get(i);
+                String what = item.style() + " " + item.hexcode();
+                Label label = labels.get(normalise(item.hexcode()));
+                if (label == null) {
+                    sink.skip("no_cldr_label", what, "emojibase has no English label for "
+                            + item.name());
+                    continue;
+                }
+                Path file = source.resolve("emoji-datasource-" + item.style()).resolve("img")
+                        .resolve(item.style()).resolve("64").resolve(item.image());
+                if (!Files.isRegularFile(file)) {
+                    sink.skip("missing_image", what, file + " does not exist");
+                    continue;
+                }
+                BufferedImage image;
+                try {
+                    image = Sources.fit(decoder.decode(Files.readAllBytes(file)), maxSide);
+                } catch (ImageDecodeException e) {
+                    sink.skip(e.kind() == ImageDecodeException.Kind.TOO_LARGE ? "too_large"
+                            : "corrupt_image", what, file + ": " + e.getMessage());
+                    continue;
+                }
+                SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), i));
+                String caption = caption(label, random);
+                Map<String, Object> meta = new LinkedHashMap<>();
+                meta.put("style", item.style());
+                meta.put("hexcode", item.hexcode());
+                meta.put("label", label.label());
+                meta.put("tags", label.tags());
+                meta.put("category", item.category());
+                meta.put("subcategory", item.subcategory());
+                meta.put("skinTone", item.skinTone());
+                sink.write(image, caption, meta);
+            }
+            return sink.finish();
+        }
+    }
+
+    /** "fox face", "an emoji of fox face" or "fox face emoji", then up to three tags. */
+    private static String caption(Label label, SplittableRandom random) {
+        int form = random.nextInt(4);
+        String head = form == 2 ? "an emoji of " + label.label()
+                : form == 3 ? label.label() + " emoji" : label.label();
+        return Sources.withTags(head, Sources.someTags(label.tags(), label.label(),
+                random.nextInt(4), random));
+    }
+
+    /** Labels by normalised hexcode, skin tones included (they share their base's tags). */
+    private static Map<String, Label> labels(JsonNode data) {
+        checkArgument(data.isArray(), "emojibase data.json is not a JSON array");
+        Map<String, Label> out = new HashMap<>();
+        for (JsonNode e : data) {
+            String label = e.path("label").asText("").strip();
+            if (label.isEmpty() || !e.hasNonNull("hexcode")) {
+                continue;
+            }
+            List<String> tags = new ArrayList<>();
+            e.path("tags").forEach(t -> tags.add(t.asText()));
+            Label base = new Label(label, List.copyOf(tags), e.path("group").asInt(-1),
+                    e.path("subgroup").asInt(-1));
+            out.put(normalise(e.get("hexcode").asText()), base);
+            for (JsonNode skin : e.path("skins")) {
+                String skinLabel = skin.path("label").asText("").strip();
+                if (!skinLabel.isEmpty() && skin.hasNonNull("hexcode")) {
+                    out.put(normalise(skin.get("hexcode").asText()), new Label(skinLabel,
+                            base.tags(), base.group(), base.subgroup()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every drawing of a style in emoji-datasource's sort order, skin tones after their base. */
+    private static List<Item> items(JsonNode emoji, String style) {
+        checkArgument(emoji.isArray(), "emoji-datasource-%s emoji.json is not a JSON array", style);
+        List<JsonNode> entries = new ArrayList<>();
+        emoji.forEach(entries::add);
+        entries.sort(Comparator.comparingInt(e -> e.path("sort_order").asInt(Integer.MAX_VALUE)));
+        List<Item> out = new ArrayList<>();
+        for (JsonNode e : entries) {
+            String category = e.path("category").asText("");
+            String subcategory = e.path("subcategory").asText("");
+            String name = e.path("name").asText("").toLowerCase(Locale.ROOT);
+            if (e.path("has_img_" + style).asBoolean(true)) {
+                out.add(new Item(style, e.path("unified").asText(), e.path("image").asText(),
+                        name, category, subcategory, 0));
+            }
+            JsonNode skins = e.path("skin_variations");
+            List<String> tones = new ArrayList<>();
+            skins.fieldNames().forEachRemaining(tones::add);
+            tones.sort(null);
+            for (String tone : tones) {
+                JsonNode v = skins.get(tone);
+                if (v.path("has_img_" + style).asBoolean(true)) {
+                    out.add(new Item(style, v.path("unified").asText(), v.path("image").asText(),
+                            name, category, subcategory, skinTone(tone)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** 1F3FB..1F3FF are Fitzpatrick types 1-2 to 6, skin tones 1 to 5; combinations give 0. */
+    private static int skinTone(String modifier) {
+        return switch (modifier) {
+            case "1F3FB" -> 1;
+            case "1F3FC" -> 2;
+            case "1F3FD" -> 3;
+            case "1F3FE" -> 4;
+            case "1F3FF" -> 5;
+            default -> 0;
+        };
+    }
+
+    /** Google then Twitter for each emoji, so no shard holds a single style. */
+    private static List<Item> interleave(Map<String, List<Item>> byStyle) {
+        List<Item> out = new ArrayList<>();
+        int longest = byStyle.values().stream().mapToInt(List::size).max().orElse(0);
+        for (int i = 0; i < longest; i++) {
+            for (List<Item> items : byStyle.values()) {
+                if (i < items.size()) {
+                    out.add(items.get(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Upper-case code points joined by '-', without the emoji variation selector FE0F. */
+    static String normalise(String hexcode) {
+        return hexcode.toUpperCase(Locale.ROOT).replace("-FE0F", "").replace("FE0F-", "");
+    }
+}

@@ -1,0 +1,136 @@
+package dev.align.data.imports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.weisj.jsvg.SVGDocument;
+import com.github.weisj.jsvg.parser.LoaderContext;
+import com.github.weisj.jsvg.parser.SVGLoader;
+import com.github.weisj.jsvg.view.ViewBox;
+import dev.align.core.Checks;
+import dev.align.data.image.ImageDecoder;
+import dev.align.data.internal.Seeds;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * OpenMoji 17 (npm {@code openmoji@17.0.0}, CC-BY-SA-4.0): 4,495 colour SVGs in a flat, outlined
+ * style unlike Google's or Twitter's, rendered in Java with jsvg, captioned with the annotation
+ * and tags of {@code data/openmoji.json} ("grinning face, face, grin, smile"). A style-shift test
+ * set for models trained on the emoji importer's drawings.
+ *
+ * <p>Source layout ({@code tools/fetch/fetch openmoji}): {@code data/openmoji.json} and
+ * {@code color/svg/<HEXCODE>.svg}. Missing SVGs are skipped as {@code missing_image}, SVGs jsvg
+ * cannot parse or render as {@code corrupt_svg}; transparency is composited onto the background.
+ */
+public final class OpenMojiImporter implements Importer {
+
+    /** Side of the rendered images when none is given. */
+    public static final int DEFAULT_IMAGE_SIZE = 64;
+
+    private final Path source;
+
+    /** @param source the folder {@code tools/fetch/fetch openmoji} fills */
+    public OpenMojiImporter(Path source) {
+        this.source = source;
+    }
+
+    @Override
+    public String kind() {
+        return "openmoji";
+    }
+
+    @Override
+    public ImportSummary run(ImportOptions options, ImportListener listener) throws IOException {
+        JsonNode data = new ObjectMapper().readTree(Sources.require(source, kind(),
+                "data/openmoji.json").toFile());
+        Checks.checkArgument(data.isArray(), "%s: openmoji.json is not a JSON array", source);
+        Path svgs = Sources.require(source, kind(), "color/svg");
+        int side = options.imageSizeOr(DEFAULT_IMAGE_SIZE);
+        SVGLoader loader = new SVGLoader();
+        try (ImportSink sink = new ImportSink(kind(), options, listener, data.size())) {
+            for (int i = 0; i < data.size() && !sink.full(); i++) {
+                JsonNode e = data.get(i);
+                String hexcode = e.path("hexcode").asText("");
+                String annotation = e.path("annotation").asText("").strip();
+                if (annotation.isEmpty()) {
+                    sink.skip("empty_caption", hexcode, "no annotation");
+                    continue;
+                }
+                Path file = svgs.resolve(hexcode + ".svg");
+                if (hexcode.isEmpty() || !Files.isRegularFile(file)) {
+                    sink.skip("missing_image", hexcode, file + " does not exist");
+                    continue;
+                }
+                BufferedImage image;
+                try {
+                    image = render(loader, file, side, options.background());
+                } catch (IOException | RuntimeException ex) {
+                    sink.skip("corrupt_svg", hexcode, file + ": " + ex.getMessage());
+                    continue;
+                }
+                List<String> tags = new ArrayList<>(split(e.path("tags").asText("")));
+                tags.addAll(split(e.path("openmoji_tags").asText("")));
+                SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), i));
+                String caption = Sources.withTags(annotation, Sources.someTags(tags, annotation,
+                        random.nextInt(4), random));
+                Map<String, Object> meta = new LinkedHashMap<>();
+                meta.put("hexcode", hexcode);
+                meta.put("annotation", annotation);
+                meta.put("tags", tags);
+                meta.put("group", e.path("group").asText(""));
+                meta.put("subgroups", e.path("subgroups").asText(""));
+                meta.put("skinTone", e.path("skintone").asText(""));
+                sink.write(image, caption, meta);
+            }
+            return sink.finish();
+        }
+    }
+
+    /**
+     * Renders an SVG scaled to {@code side x side} (its view box fills the square) over
+     * {@code background}.
+     *
+     * @throws IOException if jsvg cannot parse the file
+     */
+    static BufferedImage render(SVGLoader loader, Path file, int side, int background)
+            throws IOException {
+        SVGDocument doc;
+        try (InputStream in = Files.newInputStream(file)) {
+            doc = loader.load(in, file.toUri(), LoaderContext.createDefault());
+        }
+        if (doc == null) {
+            throw new IOException("jsvg cannot parse it");
+        }
+        BufferedImage argb = new BufferedImage(side, side, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = argb.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL,
+                    RenderingHints.VALUE_STROKE_PURE);
+            doc.render(null, g, new ViewBox(0, 0, side, side));
+        } finally {
+            g.dispose();
+        }
+        return ImageDecoder.toOpaqueRgb(argb, background);
+    }
+
+    private static List<String> split(String commaSeparated) {
+        List<String> out = new ArrayList<>();
+        for (String t : commaSeparated.split(",")) {
+            if (!t.isBlank()) {
+                out.add(t.strip());
+            }
+        }
+        return out;
+    }
+}
