@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +40,7 @@ import java.util.stream.Stream;
  * (case-insensitive) is one of {@link #IMAGE_EXTENSIONS}, sorted by their path relative to the
  * class folder, by code point; the image list is class by class in label order. Entries whose
  * name starts with a dot (hidden files and folders) are ignored, and so are files directly in
- * {@code root}. Symbolic links are followed.
+ * {@code root}. Symbolic links are followed; a link back to an ancestor folder is an error.
  *
  * <p><b>{@value #CLASS_NAMES_FILE}.</b> Optional, UTF-8, one line per class folder:
  * {@code folder<TAB>readable name}. It must list every class folder exactly once (in any order),
@@ -118,7 +119,7 @@ public final class ImageFolder {
         for (int label = 0; label < folders.size(); label++) {
             Path classDir = root.resolve(folders.get(label));
             List<String> files = new ArrayList<>();
-            listImages(classDir, "", files);
+            listImages(classDir, "", files, new HashSet<>());
             files.sort(CODE_POINT_ORDER);
             for (String f : files) {
                 images.add(new Image(classDir.resolve(f), label));
@@ -136,7 +137,11 @@ public final class ImageFolder {
                 Collections.unmodifiableList(images), counts);
     }
 
-    private static void listImages(Path dir, String prefix, List<String> out) throws IOException {
+    private static void listImages(Path dir, String prefix, List<String> out, Set<Path> visiting)
+            throws IOException {
+        Path real = dir.toRealPath();
+        checkArgument(visiting.add(real), "%s links back to its own ancestor %s: remove the "
+                + "symbolic link loop", dir, real);
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : (Iterable<Path>) children::iterator) {
                 String name = child.getFileName().toString();
@@ -144,12 +149,13 @@ public final class ImageFolder {
                     continue;
                 }
                 if (Files.isDirectory(child)) {
-                    listImages(child, prefix + name + "/", out);
+                    listImages(child, prefix + name + "/", out, visiting);
                 } else if (Files.isRegularFile(child) && isImageName(name)) {
                     out.add(prefix + name);
                 }
             }
         }
+        visiting.remove(real);
     }
 
     /** Whether a file name has one of the {@link #IMAGE_EXTENSIONS} (case-insensitive). */

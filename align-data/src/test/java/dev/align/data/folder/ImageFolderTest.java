@@ -100,4 +100,13 @@ class ImageFolderTest {
                 () -> ImageFolder.open(root));
         assertTrue(empty.getMessage().contains("[empty] hold no images"), empty.getMessage());
     }
+
+    @Test
+    void rejectsSymbolicLinkLoops() throws IOException {
+        touch("a/1.jpg");
+        Files.createSymbolicLink(root.resolve("a").resolve("loop"), root.resolve("a"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.open(root));
+        assertTrue(e.getMessage().contains("symbolic link loop"), e.getMessage());
+    }
 }
