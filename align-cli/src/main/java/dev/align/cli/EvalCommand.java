@@ -1,0 +1,244 @@
+package dev.align.cli;
+
+import dev.align.core.io.AtomicFiles;
+import dev.align.core.json.Json;
+import dev.align.data.folder.ImageFolder;
+import dev.align.data.shards.ShardReaderOptions;
+import dev.align.eval.Progress;
+import dev.align.eval.embed.ClipEmbedder;
+import dev.align.eval.retrieval.RecallAtK;
+import dev.align.eval.retrieval.Retrieval;
+import dev.align.eval.retrieval.RetrievalEvaluator;
+import dev.align.eval.retrieval.RetrievalReport;
+import dev.align.eval.zeroshot.Templates;
+import dev.align.eval.zeroshot.ZeroShotClassifier;
+import dev.align.eval.zeroshot.ZeroShotEvaluator;
+import dev.align.eval.zeroshot.ZeroShotReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./align eval}: zero-shot classification on image folders and image-text retrieval on
+ * shards, several data sets per run with a summary line (the mean over tasks, as DataComp's
+ * suite), a table on stdout, a JSON report and PNG plots beside it, progress on stderr.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a model: zero-shot classification on ImageFolder directories, "
+                + "retrieval recall@k on WebDataset shards.",
+        subcommands = {EvalCommand.ZeroShot.class, EvalCommand.RetrievalCmd.class})
+final class EvalCommand {
+
+    /** Report format version. */
+    static final int SCHEMA_VERSION = 1;
+
+    /** Options every evaluation takes. */
+    static class Common {
+        @Option(names = "--model", required = true, paramLabel = "DIR",
+                description = "A model folder (model.json + model.safetensors [+ tokenizer.json]).")
+        Path model;
+
+        @Option(names = "--tokenizer", paramLabel = "FILE",
+                description = "The model's tokenizer.json, when the model folder has none.")
+        Path tokenizer;
+
+        @Option(names = "--batch", defaultValue = "64", paramLabel = "N",
+                description = "Images or texts per forward pass (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        ClipEmbedder open() throws IOException {
+            return ClipEmbedder.builder(model).optTokenizer(tokenizer).optBatchSize(batch).build();
+        }
+    }
+
+    /**
+     * The JSON report of a zero-shot run.
+     *
+     * @param meanTop1 mean top-1 over the data sets (the summary line)
+     * @param plots PNG files written beside the report
+     */
+    record ZeroShotRun(int schemaVersion, String task, String model, String templates,
+            int templateCount, List<ZeroShotReport> datasets, double meanTop1, double meanTop5,
+            List<String> plots) {}
+
+    /**
+     * The JSON report of a retrieval run.
+     *
+     * @param meanRecallAt1 mean over data sets of each one's mean recall@1 (the summary line)
+     */
+    record RetrievalRun(int schemaVersion, String task, String model, List<RetrievalReport> datasets,
+            double meanRecallAt1, List<String> plots) {}
+
+    @Command(name = "zero-shot", mixinStandardHelpOptions = true,
+            description = "Zero-shot classification of every image of ImageFolder directories "
+                    + "(one sub-folder per class; optional classnames.txt with "
+                    + "'folder<TAB>readable name' lines), as OpenCLIP: prompts from templates, "
+                    + "averaged per class, logits 100 * image . class.")
+    static final class ZeroShot extends Common implements Callable<Integer> {
+        @Option(names = "--data", required = true, paramLabel = "DIR",
+                description = "An ImageFolder directory; repeat for several data sets.")
+        List<Path> data;
+
+        @Option(names = "--templates", defaultValue = "openai", paramLabel = "SET",
+                description = "openai (80 ImageNet templates), simple (OpenCLIP's 7) or a file "
+                        + "with one template per line, '{}' where the class name goes "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String templates;
+
+        @Option(names = "--report", defaultValue = "eval-zero-shot.json", paramLabel = "FILE",
+                description = "JSON report; plots go beside it (default: ${DEFAULT-VALUE}).")
+        Path report;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> templateList = Templates.named(templates);
+            List<ImageFolder> folders = new ArrayList<>();
+            for (Path d : data) {
+                folders.add(ImageFolder.open(d));                // fail on a bad folder before loading
+            }
+            List<String> names = datasetNames(data);
+            List<ZeroShotReport> reports = new ArrayList<>();
+            List<String> plots = new ArrayList<>();
+            try (ClipEmbedder clip = open()) {
+                for (int i = 0; i < folders.size(); i++) {
+                    ImageFolder f = folders.get(i);
+                    ZeroShotClassifier zs = ZeroShotClassifier.build(clip, f.classNames(), templateList);
+                    ZeroShotReport r = ZeroShotEvaluator.evaluate(names.get(i), f, clip, zs,
+                            templateList.size(), Math.max(batch, 256),
+                            progress("zero-shot " + names.get(i), "images"));
+                    reports.add(r);
+                    Path plot = beside(report, names.get(i) + ".per-class.png");
+                    EvalPlots.perClassAccuracy(r, plot);
+                    plots.add(plot.toString());
+                }
+            }
+            double meanTop1 = reports.stream().mapToDouble(ZeroShotReport::top1).average().orElseThrow();
+            double meanTop5 = reports.stream().mapToDouble(ZeroShotReport::top5).average().orElseThrow();
+            PrintStream out = System.out;
+            out.printf(Locale.ROOT, "%-24s %8s %8s %8s %8s %8s%n", "dataset", "classes", "images",
+                    "skipped", "top-1", "top-5");
+            for (ZeroShotReport r : reports) {
+                out.printf(Locale.ROOT, "%-24s %8d %8d %8d %7.2f%% %7.2f%%%n", r.dataset(),
+                        r.classes(), r.images(), r.skipped(), 100 * r.top1(), 100 * r.top5());
+            }
+            out.printf(Locale.ROOT, "%-24s %35s %7.2f%% %7.2f%%%n",
+                    "mean over " + reports.size() + " task" + (reports.size() == 1 ? "" : "s"), "",
+                    100 * meanTop1, 100 * meanTop5);
+            ZeroShotRun run = new ZeroShotRun(SCHEMA_VERSION, "zero-shot", model.toString(),
+                    templates, templateList.size(), reports, meanTop1, meanTop5, plots);
+            AtomicFiles.write(report, Json.write(run).getBytes(StandardCharsets.UTF_8));
+            out.println("report: " + report);
+            return 0;
+        }
+    }
+
+    @Command(name = "retrieval", mixinStandardHelpOptions = true,
+            description = "Image-text retrieval recall@1/5/10 both ways over WebDataset shards "
+                    + "(image + .txt caption per sample; several lines in a caption are several "
+                    + "captions of that image), and their mean, as DataComp reports it.")
+    static final class RetrievalCmd extends Common implements Callable<Integer> {
+        @Option(names = "--data", required = true, paramLabel = "SHARDS",
+                description = "Shards, brace patterns allowed (data/{00000..00009}.tar); repeat "
+                        + "for several data sets.")
+        List<String> data;
+
+        @Option(names = "--report", defaultValue = "eval-retrieval.json", paramLabel = "FILE",
+                description = "JSON report; the recall@k plot goes beside it (default: ${DEFAULT-VALUE}).")
+        Path report;
+
+        @Override
+        public Integer call() throws IOException {
+            List<ShardReaderOptions> shards = new ArrayList<>();
+            List<Path> asPaths = new ArrayList<>();
+            for (String d : data) {
+                shards.add(ShardReaderOptions.of(d));
+                Path p = Path.of(d);                  // "dir/{00000..00009}.tar" is named "dir"
+                asPaths.add(p.getFileName() != null && p.getFileName().toString().contains("{")
+                        && p.toAbsolutePath().getParent() != null ? p.toAbsolutePath().getParent() : p);
+            }
+            List<String> names = datasetNames(asPaths);
+            List<RetrievalReport> reports = new ArrayList<>();
+            try (ClipEmbedder clip = open()) {
+                for (int i = 0; i < shards.size(); i++) {
+                    reports.add(RetrievalEvaluator.evaluate(names.get(i), shards.get(i), clip, clip,
+                            Retrieval.DEFAULT_KS, Math.max(batch, 256),
+                            progress("retrieval " + names.get(i), "samples")));
+                    System.err.println();                      // the sample count was open-ended
+                }
+            }
+            Path plot = beside(report, "recall.png");
+            EvalPlots.recallCurves(reports, plot);
+            double mean = reports.stream().mapToDouble(RetrievalReport::meanRecallAt1).average()
+                    .orElseThrow();
+            PrintStream out = System.out;
+            out.printf(Locale.ROOT, "%-24s %7s %7s %7s %7s %7s %7s %7s %7s %7s%n", "dataset", "images",
+                    "texts", "i2t@1", "i2t@5", "i2t@10", "t2i@1", "t2i@5", "t2i@10", "mean@1");
+            for (RetrievalReport r : reports) {
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-24s %7d %7d",
+                        r.dataset(), r.images(), r.texts()));
+                for (RecallAtK k : r.recalls()) {
+                    row.append(String.format(Locale.ROOT, " %6.2f%%", 100 * k.imageToText()));
+                }
+                for (RecallAtK k : r.recalls()) {
+                    row.append(String.format(Locale.ROOT, " %6.2f%%", 100 * k.textToImage()));
+                }
+                out.println(row.append(String.format(Locale.ROOT, " %6.2f%%", 100 * r.meanRecallAt1())));
+            }
+            out.printf(Locale.ROOT, "%-24s %79s %6.2f%%%n", "mean over " + reports.size()
+                    + " task" + (reports.size() == 1 ? "" : "s"), "", 100 * mean);
+            RetrievalRun run = new RetrievalRun(SCHEMA_VERSION, "retrieval", model.toString(),
+                    reports, mean, List.of(plot.toString()));
+            AtomicFiles.write(report, Json.write(run).getBytes(StandardCharsets.UTF_8));
+            out.println("report: " + report);
+            return 0;
+        }
+    }
+
+    /** Data set names from their paths' last element, made unique with a suffix. */
+    static List<String> datasetNames(List<Path> paths) {
+        Set<String> used = new HashSet<>();
+        List<String> out = new ArrayList<>();
+        for (Path p : paths) {
+            Path name = p.toAbsolutePath().normalize().getFileName();
+            String base = name == null ? "data" : name.toString().replaceAll("\\.tar$", "")
+                    .replaceAll("[^\\p{L}\\p{N}._-]+", "_");
+            String unique = base;
+            for (int n = 2; !used.add(unique); n++) {
+                unique = base + "-" + n;
+            }
+            out.add(unique);
+        }
+        return out;
+    }
+
+    /** {@code <report stem>.<suffix>} in the report's folder. */
+    static Path beside(Path report, String suffix) {
+        String file = report.getFileName().toString();
+        String stem = file.endsWith(".json") ? file.substring(0, file.length() - 5) : file;
+        Path parent = report.toAbsolutePath().getParent();
+        return parent.resolve(stem + "." + suffix);
+    }
+
+    /** A progress line on stderr, redrawn in place, ending with a newline when done. */
+    static Progress progress(String what, String unit) {
+        long start = System.nanoTime();
+        return (done, total) -> {
+            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            String of = total < 0 ? "" : "/" + total;
+            System.err.printf(Locale.ROOT, "\r%s: %d%s %s, %.1f %s/s", what, done, of, unit,
+                    done / seconds, unit);
+            if (total >= 0 && done >= total) {
+                System.err.println();
+            }
+        };
+    }
+}

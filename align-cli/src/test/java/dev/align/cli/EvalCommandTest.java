@@ -1,0 +1,183 @@
+package dev.align.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align.data.shards.ShardWriter;
+import dev.align.data.text.BpeTokenizer;
+import dev.align.models.clip.ClipModel;
+import dev.align.models.config.ClipConfig;
+import dev.align.models.io.ModelFolder;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvalCommandTest {
+
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
+
+    /** A random-init tiny model folder with a tokenizer trained on a few captions. */
+    @BeforeAll
+    static void modelFolder() throws IOException {
+        model = dir.resolve("model");
+        ClipConfig c = ClipConfig.preset("tiny");
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelFolder.save(ClipModel.create(c, m, DataType.FLOAT32, 3), model);
+        }
+        List<String> captions = List.of("a photo of a red square.", "a bad photo of the blue disc.",
+                "itap of a green cross", "art of the small ciel", "a origami bleu");
+        BpeTokenizer.train(captions, 560, c.text().contextLength()).save(model.resolve("tokenizer.json"));
+    }
+
+    static byte[] png(Color colour, int w, int h) throws IOException {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        var g = img.createGraphics();
+        g.setColor(colour);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    private static String[] run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            status = Main.run(args);
+        } finally {
+            System.setOut(old);
+        }
+        return new String[] {String.valueOf(status), out.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void zeroShotOnTwoImageFoldersWritesTableReportAndPlots() throws IOException {
+        Path a = dir.resolve("colours");
+        Color[] colours = {Color.RED, Color.GREEN, Color.BLUE};
+        String[] folders = {"red", "green", "bleu ciel ☁"};
+        for (int c = 0; c < 3; c++) {
+            Files.createDirectories(a.resolve(folders[c]));
+            for (int i = 0; i < 2; i++) {
+                Files.write(a.resolve(folders[c]).resolve(i + ".png"), png(colours[c], 40 + i, 30));
+            }
+        }
+        Files.write(a.resolve("red").resolve("broken.jpg"), new byte[] {1, 2, 3});
+        Path b = dir.resolve("one-class");
+        Files.createDirectories(b.resolve("thing"));
+        Files.write(b.resolve("thing").resolve("x.png"), png(Color.GRAY, 20, 20));
+        Path report = dir.resolve("out").resolve("zs.json");
+        Files.createDirectories(report.getParent());
+        String[] r = run("eval", "zero-shot", "--model", model.toString(), "--data", a.toString(),
+                "--data", b.toString(), "--templates", "simple", "--batch", "4",
+                "--report", report.toString());
+        assertEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("mean over 2 tasks"), r[1]);
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertEquals("zero-shot", json.get("task").asText());
+        assertEquals(7, json.get("templateCount").asInt());
+        JsonNode first = json.get("datasets").get(0);
+        assertEquals("colours", first.get("dataset").asText());
+        assertEquals(3, first.get("classes").asInt());
+        assertEquals(7, first.get("images").asInt());
+        assertEquals(6, first.get("evaluated").asInt());
+        assertEquals(1, first.get("skipped").asInt());
+        assertEquals(1, first.get("skippedByReason").get("corrupt_image").asInt());
+        double top1 = first.get("top1").asDouble();
+        assertTrue(top1 >= 0 && top1 <= 1, "top1 " + top1);
+        assertEquals(1.0, first.get("top5").asDouble());                 // 3 classes: all in top-3
+        JsonNode perClass = first.get("perClass");
+        assertEquals(3, perClass.size());
+        assertEquals("bleu ciel ☁", perClass.get(0).get("name").asText());
+        int correct = 0;
+        for (JsonNode c : perClass) {
+            correct += c.get("correct").asInt();
+        }
+        assertEquals(top1, correct / 6.0, 1e-12);
+        JsonNode second = json.get("datasets").get(1);
+        assertEquals(1.0, second.get("top1").asDouble());                // one class: always right
+        assertEquals((top1 + 1.0) / 2, json.get("meanTop1").asDouble(), 1e-12);
+        assertEquals(2, json.get("plots").size());
+        for (JsonNode p : json.get("plots")) {
+            byte[] head = Arrays.copyOf(Files.readAllBytes(Path.of(p.asText())), 4);
+            assertArrayEquals(PNG_MAGIC, head, p.asText());
+        }
+    }
+
+    @Test
+    void retrievalOnShardsCountsCaptionsAndRecallsGrowWithK() throws IOException {
+        Path shards = dir.resolve("shards");
+        try (ShardWriter w = new ShardWriter(shards, 3)) {
+            w.write("s0", "png", png(Color.RED, 32, 32), "a photo of a red square.", null);
+            w.write("s1", "png", png(Color.BLUE, 48, 32), "the blue disc\nart of the small ciel", null);
+            w.write("s2", "png", new byte[] {9, 9, 9, 9}, "a broken image", null);
+            w.write("s3", "png", png(Color.GREEN, 32, 40), "itap of a green cross", null);
+            w.write("s4", "png", png(Color.WHITE, 32, 32), "a origami bleu", null);
+        }
+        Path report = dir.resolve("ret.json");
+        String[] r = run("eval", "retrieval", "--model", model.toString(), "--data",
+                shards.resolve("{00000..00001}.tar").toString(), "--report", report.toString());
+        assertEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("mean over 1 task"), r[1]);
+        JsonNode d = new ObjectMapper().readTree(report.toFile()).get("datasets").get(0);
+        assertEquals("shards", d.get("dataset").asText());
+        assertEquals(4, d.get("images").asInt());
+        assertEquals(5, d.get("texts").asInt());
+        assertEquals(1, d.get("skipped").asInt());
+        JsonNode recalls = d.get("recalls");
+        assertEquals(3, recalls.size());
+        assertEquals(List.of(1, 5, 10), List.of(recalls.get(0).get("k").asInt(),
+                recalls.get(1).get("k").asInt(), recalls.get(2).get("k").asInt()));
+        double prev = 0;
+        for (JsonNode k : recalls) {
+            double i2t = k.get("imageToText").asDouble();
+            assertTrue(i2t >= prev && i2t <= 1, k.toString());
+            prev = i2t;
+        }
+        assertEquals(1.0, recalls.get(1).get("imageToText").asDouble());   // 5 texts: all in top 5
+        assertEquals(1.0, recalls.get(1).get("textToImage").asDouble());   // 4 images: all in top 5
+        assertEquals((recalls.get(0).get("imageToText").asDouble()
+                + recalls.get(0).get("textToImage").asDouble()) / 2, d.get("meanRecallAt1").asDouble(), 1e-12);
+        assertTrue(Files.exists(dir.resolve("ret.recall.png")));
+    }
+
+    @Test
+    void anEmptyFolderFailsWithAClearMessageAndStatus2() throws IOException {
+        Path empty = dir.resolve("empty");
+        Files.createDirectories(empty);
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            status = Main.run("eval", "zero-shot", "--model", model.toString(), "--data",
+                    empty.toString(), "--report", dir.resolve("x.json").toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertEquals(2, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("has no class folders"), err.toString());
+    }
+}

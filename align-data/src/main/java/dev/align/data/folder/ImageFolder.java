@@ -1,0 +1,271 @@
+package dev.align.data.folder;
+
+import static dev.align.core.Checks.checkArgument;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * A labelled image collection in the ImageFolder layout (torchvision's {@code ImageFolder}, the
+ * layout most classification sets ship in): one sub-folder of {@code root} per class, the folder
+ * name being the class name, the images anywhere below it.
+ *
+ * <pre>
+ * root/
+ *   classnames.txt        (optional)
+ *   cat/001.jpg
+ *   cat/more/002.png
+ *   dog/003.webp
+ * </pre>
+ *
+ * <p><b>Order.</b> Classes are the sub-folders sorted by Unicode code point (as Python's
+ * {@code sorted}, which torchvision uses, so label indices agree with it); the label of an image
+ * is the index of its class. Images of a class are its files, recursively, whose extension
+ * (case-insensitive) is one of {@link #IMAGE_EXTENSIONS}, sorted by their path relative to the
+ * class folder, by code point; the image list is class by class in label order. Entries whose
+ * name starts with a dot (hidden files and folders) are ignored, and so are files directly in
+ * {@code root}. Symbolic links are followed; a link back to an ancestor folder is an error.
+ *
+ * <p><b>{@value #CLASS_NAMES_FILE}.</b> Optional, UTF-8, one line per class folder:
+ * {@code folder<TAB>readable name}. It must list every class folder exactly once (in any order),
+ * name no other folder, have exactly one tab per line and a non-blank readable name; an empty
+ * last line is allowed. Readable names are what zero-shot prompts use ("golden retriever" for
+ * folder {@code n02099601}); without the file the readable name is the folder name. Any
+ * violation fails with {@link IllegalArgumentException} naming the line.
+ *
+ * <p>A missing root, a root with no class folders, or a class folder with no images fails with a
+ * clear {@link IllegalArgumentException} (torchvision raises for an empty class too; an empty
+ * class cannot be evaluated). Instances are immutable snapshots of the listing.
+ */
+public final class ImageFolder {
+
+    /** Image file extensions that are listed, lower case, without the dot. */
+    public static final Set<String> IMAGE_EXTENSIONS =
+            Set.of("png", "jpg", "jpeg", "webp", "gif", "bmp");
+
+    /** The optional file that maps folder names to readable class names. */
+    public static final String CLASS_NAMES_FILE = "classnames.txt";
+
+    /** Orders strings by Unicode code point, as Python's {@code sorted}. */
+    public static final Comparator<String> CODE_POINT_ORDER = ImageFolder::compareCodePoints;
+
+    /**
+     * One image of the folder.
+     *
+     * @param path the file
+     * @param label index of its class in {@link #classFolders()}
+     */
+    public record Image(Path path, int label) {}
+
+    private final Path root;
+    private final List<String> classFolders;
+    private final List<String> classNames;
+    private final List<Image> images;
+    private final int[] counts;
+
+    private ImageFolder(Path root, List<String> classFolders, List<String> classNames,
+            List<Image> images, int[] counts) {
+        this.root = root;
+        this.classFolders = classFolders;
+        this.classNames = classNames;
+        this.images = images;
+        this.counts = counts;
+    }
+
+    /**
+     * Lists the classes and images under {@code root}.
+     *
+     * @throws IllegalArgumentException if {@code root} is not a directory, has no class folders,
+     *     a class folder has no images, or {@value #CLASS_NAMES_FILE} is malformed
+     * @throws IOException if a folder cannot be listed or the class names file cannot be read
+     */
+    public static ImageFolder open(Path root) throws IOException {
+        checkArgument(root != null, "the image folder path is null");
+        checkArgument(Files.isDirectory(root),
+                "image folder %s does not exist or is not a directory (expected one sub-folder "
+                        + "per class with the images inside)", root);
+        List<String> folders = new ArrayList<>();
+        try (Stream<Path> children = Files.list(root)) {
+            for (Path child : (Iterable<Path>) children::iterator) {
+                String name = child.getFileName().toString();
+                if (!name.startsWith(".") && Files.isDirectory(child)) {
+                    folders.add(name);
+                }
+            }
+        }
+        folders.sort(CODE_POINT_ORDER);
+        checkArgument(!folders.isEmpty(),
+                "image folder %s has no class folders (expected one sub-folder per class, e.g. "
+                        + "%s/cat/1.jpg and %s/dog/2.jpg)", root, root, root);
+        List<Image> images = new ArrayList<>();
+        int[] counts = new int[folders.size()];
+        List<String> empty = new ArrayList<>();
+        for (int label = 0; label < folders.size(); label++) {
+            Path classDir = root.resolve(folders.get(label));
+            List<String> files = new ArrayList<>();
+            listImages(classDir, "", files, new HashSet<>());
+            files.sort(CODE_POINT_ORDER);
+            for (String f : files) {
+                images.add(new Image(classDir.resolve(f), label));
+            }
+            counts[label] = files.size();
+            if (files.isEmpty()) {
+                empty.add(folders.get(label));
+            }
+        }
+        checkArgument(empty.isEmpty(),
+                "image folder %s: class folder(s) %s hold no images (extensions %s); add images "
+                        + "or remove the folder(s)", root, empty, new TreeSet<>(IMAGE_EXTENSIONS));
+        List<String> names = readClassNames(root.resolve(CLASS_NAMES_FILE), folders);
+        return new ImageFolder(root, List.copyOf(folders), names,
+                Collections.unmodifiableList(images), counts);
+    }
+
+    private static void listImages(Path dir, String prefix, List<String> out, Set<Path> visiting)
+            throws IOException {
+        Path real = dir.toRealPath();
+        checkArgument(visiting.add(real), "%s links back to its own ancestor %s: remove the "
+                + "symbolic link loop", dir, real);
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path child : (Iterable<Path>) children::iterator) {
+                String name = child.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue;
+                }
+                if (Files.isDirectory(child)) {
+                    listImages(child, prefix + name + "/", out, visiting);
+                } else if (Files.isRegularFile(child) && isImageName(name)) {
+                    out.add(prefix + name);
+                }
+            }
+        }
+        visiting.remove(real);
+    }
+
+    /** Whether a file name has one of the {@link #IMAGE_EXTENSIONS} (case-insensitive). */
+    public static boolean isImageName(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot >= 0 && IMAGE_EXTENSIONS.contains(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    private static List<String> readClassNames(Path file, List<String> folders) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return List.copyOf(folders);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(file + " is not valid UTF-8", e);
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);                              // a byte-order mark is not a name
+        }
+        String[] lines = text.split("\r?\n", -1);
+        int count = lines.length;
+        if (count > 0 && lines[count - 1].isEmpty()) {
+            count--;                                             // the final newline
+        }
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < folders.size(); i++) {
+            index.put(folders.get(i), i);
+        }
+        String[] names = new String[folders.size()];
+        for (int n = 0; n < count; n++) {
+            String line = lines[n];
+            int tab = line.indexOf('\t');
+            checkArgument(tab >= 0 && line.indexOf('\t', tab + 1) < 0,
+                    "%s line %s: expected 'folder<TAB>readable name' with exactly one tab, got '%s'",
+                    file, n + 1, line);
+            String folder = line.substring(0, tab);
+            String name = line.substring(tab + 1).strip();
+            Integer label = index.get(folder);
+            checkArgument(label != null,
+                    "%s line %s: '%s' is not a class folder of %s (folders: %s)", file, n + 1,
+                    folder, file.getParent(), folders);
+            checkArgument(names[label] == null, "%s line %s: folder '%s' is listed twice", file,
+                    n + 1, folder);
+            checkArgument(!name.isEmpty(), "%s line %s: the readable name of '%s' is blank", file,
+                    n + 1, folder);
+            names[label] = name;
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] == null) {
+                missing.add(folders.get(i));
+            }
+        }
+        checkArgument(missing.isEmpty(), "%s does not name the class folder(s) %s; it must list "
+                + "every class folder once as 'folder<TAB>readable name'", file, missing);
+        return List.of(names);
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    /** The folder this collection was listed from. */
+    public Path root() {
+        return root;
+    }
+
+    /** Class folder names, in label order. */
+    public List<String> classFolders() {
+        return classFolders;
+    }
+
+    /** Readable class names, in label order (the folder names without a class names file). */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** Number of classes. */
+    public int classCount() {
+        return classFolders.size();
+    }
+
+    /** Every image with its label, class by class in label order. */
+    public List<Image> images() {
+        return images;
+    }
+
+    /** Number of images. */
+    public int size() {
+        return images.size();
+    }
+
+    /** Number of images of each class, in label order. */
+    public int[] imagesPerClass() {
+        return counts.clone();
+    }
+}

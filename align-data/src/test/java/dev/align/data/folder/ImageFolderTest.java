@@ -1,0 +1,112 @@
+package dev.align.data.folder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageFolderTest {
+
+    @TempDir
+    Path root;
+
+    private void touch(String relative) throws IOException {
+        Path p = root.resolve(relative);
+        Files.createDirectories(p.getParent());
+        Files.write(p, new byte[] {1});
+    }
+
+    @Test
+    void listsClassesInCodePointOrderAndImagesRecursively() throws IOException {
+        touch("dog/b.PNG");
+        touch("dog/a.jpg");
+        touch("dog/notes.txt");                 // not an image
+        touch("dog/.hidden.jpg");               // hidden
+        touch("cat/sub/z.webp");
+        touch("cat/y.gif");
+        touch("Zebra/x.bmp");
+        touch("\uD83D\uDC31 emoji/1.jpeg");      // U+1F431, above every BMP letter
+        touch("\uFF21 fullwidth/1.jpeg");        // U+FF21: UTF-16 order would put it after U+1F431
+        touch(".git/objects/1.jpg");             // hidden folder
+        touch("stray.jpg");                      // a file in the root is no class
+        ImageFolder f = ImageFolder.open(root);
+        assertEquals(List.of("Zebra", "cat", "dog", "\uFF21 fullwidth", "\uD83D\uDC31 emoji"),
+                f.classFolders());
+        assertEquals(f.classFolders(), f.classNames());
+        assertArrayEquals(new int[] {1, 2, 2, 1, 1}, f.imagesPerClass());
+        assertEquals(7, f.size());
+        List<String> listed = f.images().stream()
+                .map(i -> root.relativize(i.path()).toString().replace('\\', '/') + "=" + i.label())
+                .toList();
+        assertEquals(List.of("Zebra/x.bmp=0", "cat/sub/z.webp=1", "cat/y.gif=1", "dog/a.jpg=2",
+                "dog/b.PNG=2", "\uFF21 fullwidth/1.jpeg=3", "\uD83D\uDC31 emoji/1.jpeg=4"), listed);
+    }
+
+    @Test
+    void readsReadableNamesFromClassNamesFile() throws IOException {
+        touch("n01/a.jpg");
+        touch("n02/a.jpg");
+        Files.writeString(root.resolve("classnames.txt"),
+                "n02\tgolden retriever\nn01\tcafé au lait \n", StandardCharsets.UTF_8);
+        ImageFolder f = ImageFolder.open(root);
+        assertEquals(List.of("n01", "n02"), f.classFolders());
+        assertEquals(List.of("café au lait", "golden retriever"), f.classNames());
+    }
+
+    @Test
+    void rejectsMalformedClassNamesFiles() throws IOException {
+        touch("a/1.jpg");
+        touch("b/1.jpg");
+        Path names = root.resolve("classnames.txt");
+        String[][] cases = {
+            {"a\tA\n", "does not name the class folder(s) [b]"},
+            {"a\tA\nb\tB\nc\tC\n", "line 3: 'c' is not a class folder"},
+            {"a\tA\na\tA2\nb\tB\n", "line 2: folder 'a' is listed twice"},
+            {"a A\nb\tB\n", "line 1: expected 'folder<TAB>readable name'"},
+            {"a\tA\tx\nb\tB\n", "line 1: expected"},
+            {"a\t \nb\tB\n", "line 1: the readable name of 'a' is blank"},
+            {"a\tA\n\nb\tB\n", "line 2: expected"},
+        };
+        for (String[] c : cases) {
+            Files.writeString(names, c[0], StandardCharsets.UTF_8);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ImageFolder.open(root), c[0]);
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+        }
+        Files.write(names, new byte[] {'a', '\t', (byte) 0xC3, '\n'});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ImageFolder.open(root))
+                .getMessage().contains("not valid UTF-8"));
+    }
+
+    @Test
+    void failsClearlyOnMissingOrEmptyFolders() throws IOException {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.open(root.resolve("nope")));
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        IllegalArgumentException noClasses = assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.open(root));
+        assertTrue(noClasses.getMessage().contains("has no class folders"), noClasses.getMessage());
+        touch("full/1.png");
+        touch("empty/readme.txt");
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.open(root));
+        assertTrue(empty.getMessage().contains("[empty] hold no images"), empty.getMessage());
+    }
+
+    @Test
+    void rejectsSymbolicLinkLoops() throws IOException {
+        touch("a/1.jpg");
+        Files.createSymbolicLink(root.resolve("a").resolve("loop"), root.resolve("a"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.open(root));
+        assertTrue(e.getMessage().contains("symbolic link loop"), e.getMessage());
+    }
+}
