@@ -3,6 +3,7 @@ package dev.align.cli;
 import dev.align.core.json.Json;
 import dev.align.data.imports.EmojiImporter;
 import dev.align.data.imports.FashionMnistImporter;
+import dev.align.data.imports.ImageFolderImporter;
 import dev.align.data.imports.ImportListener;
 import dev.align.data.imports.ImportOptions;
 import dev.align.data.imports.ImportSummary;
@@ -58,7 +59,8 @@ final class DataCommand {
                         + "Progress goes to stderr."})
     static final class Import implements Callable<Integer> {
         @Parameters(paramLabel = "KIND",
-                description = "synthetic, emoji, openmoji, openclipart or fashion-mnist.")
+                description = "synthetic, emoji, openmoji, openclipart, fashion-mnist or "
+                        + "imagefolder (any folder with one sub-folder per class: --source DIR).")
         String kind;
 
         @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -100,7 +102,8 @@ final class DataCommand {
         @Option(names = "--eval-per-class", paramLabel = "N", defaultValue = "-1",
                 description = "Images per class in eval/ (synthetic: default 20 for each of 48 "
                         + "colour-shape classes; fashion-mnist: default 100 test images per "
-                        + "class; 0 = no eval/).")
+                        + "class; imagefolder: default 0, else the first N of each class are "
+                        + "held out of the shards; 0 = no eval/).")
         int evalPerClass;
 
         @Option(names = "--style", paramLabel = "STYLE", defaultValue = "both",
@@ -134,8 +137,10 @@ final class DataCommand {
                 case "openclipart" -> new OpenClipartImporter(source(k));
                 case "fashion-mnist" -> new FashionMnistImporter(source(k), evalPerClass < 0
                         ? FashionMnistImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);
+                case "imagefolder" -> new ImageFolderImporter(source,
+                        Math.max(0, evalPerClass));
                 default -> throw new IllegalArgumentException("unknown KIND '" + kind + "': use "
-                        + "synthetic, emoji, openmoji, openclipart or fashion-mnist");
+                        + "synthetic, emoji, openmoji, openclipart, fashion-mnist or imagefolder");
             };
             ProgressLine progress = new ProgressLine(k);
             ImportSummary summary;
