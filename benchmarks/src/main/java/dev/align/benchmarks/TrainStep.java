@@ -66,28 +66,28 @@ final class TrainStep implements AutoCloseable {
     }
 
     private float forwardBackward(boolean update) {
+        float value;
         // The step's inputs live in a sub-manager, so everything derived from them dies with it;
         // the scope also catches results of ops whose first operand is a weight (those would
         // otherwise attach to the model's manager and pile up, DJL.md section 4).
         try (NDManager step = manager.newSubManager(); NDScope scope = new NDScope()) {
             NDArray px = step(step, pixels);
             NDArray tok = step(step, ids);
-            float value;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 ClipOutput out = model.forward(ps, px, tok, true);
                 NDArray l = loss.compute(out.imageEmbeds(), out.textEmbeds(), out.logitScale(), null);
                 gc.backward(l);
                 value = l.getFloat();
             }
-            if (update) {
-                GradClip.clipGlobalNorm(trainable, 1.0);
-                optimizer.step(1e-4);
-                model.clampLogitScale(Math.log(100));
-            } else {
-                zeroGradients();
-            }
-            return value;
         }
+        if (update) {                  // outside the scope: AdamW's moments must outlive the step
+            GradClip.clipGlobalNorm(trainable, 1.0);
+            optimizer.step(1e-4);
+            model.clampLogitScale(Math.log(100));
+        } else {
+            zeroGradients();
+        }
+        return value;
     }
 
     /** A step-local copy of a fixed input (an alias would share the trial manager). */
