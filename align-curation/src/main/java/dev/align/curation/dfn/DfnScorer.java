@@ -12,7 +12,6 @@ import dev.align.data.image.ImageTransform;
 import dev.align.data.text.BpeTokenizer;
 import dev.align.data.text.HuggingFaceTokenizer;
 import dev.align.data.text.Tokenizer;
-import dev.align.data.text.TokenizerFormatException;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
 import dev.align.models.io.ModelFolder;
@@ -89,7 +88,7 @@ public final class DfnScorer implements AutoCloseable {
         Path tokenizerFile = modelDir.resolve(TOKENIZER);
         Checks.checkArgument(Files.isRegularFile(tokenizerFile), "model folder %s has no %s: copy "
                 + "the tokenizer.json the model was trained with into it", modelDir, TOKENIZER);
-        Tokenizer tokenizer = loadTokenizer(tokenizerFile, config.text().contextLength());
+        Tokenizer tokenizer = Tokenizer.load(tokenizerFile, config.text().contextLength());
         try {
             Checks.checkArgument(tokenizer.vocabSize() <= config.text().vocabSize(),
                     "%s has %s ids but the model's text tower embeds only %s", tokenizerFile,
@@ -106,14 +105,6 @@ public final class DfnScorer implements AutoCloseable {
             manager.close();
             closeTokenizer(tokenizer);
             throw e;
-        }
-    }
-
-    private static Tokenizer loadTokenizer(Path file, int contextLength) throws IOException {
-        try {
-            return BpeTokenizer.load(file, contextLength);
-        } catch (TokenizerFormatException notClipBpe) {
-            return HuggingFaceTokenizer.load(file, contextLength);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.align.curation.dfn;
 
 import dev.align.core.Checks;
-import dev.align.curation.internal.CodePoints;
+import dev.align.core.CodePoints;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;

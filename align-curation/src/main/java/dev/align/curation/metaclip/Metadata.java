@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.json.Json;
-import dev.align.curation.internal.CodePoints;
+import dev.align.core.CodePoints;
 import dev.align.curation.internal.Hash64;
 import dev.align.curation.internal.LongCounter;
 import java.io.IOException;

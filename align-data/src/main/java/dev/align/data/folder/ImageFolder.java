@@ -2,6 +2,8 @@ package dev.align.data.folder;
 
 import static dev.align.core.Checks.checkArgument;
 
+import dev.align.core.CodePoints;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -63,7 +65,7 @@ public final class ImageFolder {
     public static final String CLASS_NAMES_FILE = "classnames.txt";
 
     /** Orders strings by Unicode code point, as Python's {@code sorted}. */
-    public static final Comparator<String> CODE_POINT_ORDER = ImageFolder::compareCodePoints;
+    public static final Comparator<String> CODE_POINT_ORDER = CodePoints.ORDER;
 
     /**
      * One image of the folder.
@@ -217,21 +219,6 @@ public final class ImageFolder {
         checkArgument(missing.isEmpty(), "%s does not name the class folder(s) %s; it must list "
                 + "every class folder once as 'folder<TAB>readable name'", file, missing);
         return List.of(names);
-    }
-
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     /** The folder this collection was listed from. */

@@ -1,5 +1,8 @@
 package dev.align.data.text;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -79,4 +82,23 @@ public interface Tokenizer {
 
     /** Id that fills a row after the end token (0 for CLIP). */
     int padId();
+
+    /**
+     * Loads a {@code tokenizer.json}: align's CLIP-style BPE (pure Java) when it is one,
+     * otherwise any HuggingFace tokenizer through DJL (that one is {@link AutoCloseable}: close it).
+     *
+     * @param contextLength the length every encoded row must have (the model's context length)
+     * @throws IllegalArgumentException if the file does not exist
+     * @throws IOException if it cannot be read or is neither kind of tokenizer
+     */
+    static Tokenizer load(Path file, int contextLength) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("tokenizer file " + file + " does not exist");
+        }
+        try {
+            return BpeTokenizer.load(file, contextLength);
+        } catch (TokenizerFormatException notClipBpe) {
+            return HuggingFaceTokenizer.load(file, contextLength);
+        }
+    }
 }

@@ -12,10 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.align.data.image.ImageDecodeException;
 import dev.align.data.image.ImageTransform;
-import dev.align.data.text.BpeTokenizer;
-import dev.align.data.text.HuggingFaceTokenizer;
 import dev.align.data.text.Tokenizer;
-import dev.align.data.text.TokenizerFormatException;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
 import dev.align.models.io.ModelFolder;
@@ -137,21 +134,6 @@ public final class ClipEmbedder implements ImageEncoder, TextEncoder, AutoClosea
         Objects.requireNonNull(tokenizer, "tokenizer");
         checkArgument(batchSize >= 1, "batchSize must be >= 1, got %s", batchSize);
         return new ClipEmbedder(model, null, tokenizer, null, batchSize);
-    }
-
-    /**
-     * Loads a {@code tokenizer.json}: align's CLIP BPE format (pure Java) when it is one,
-     * otherwise any HuggingFace tokenizer through DJL (then the result is {@link AutoCloseable}).
-     *
-     * @param contextLength the model's context length
-     */
-    public static Tokenizer loadTokenizer(Path file, int contextLength) throws IOException {
-        checkArgument(Files.isRegularFile(file), "tokenizer file %s does not exist", file);
-        try {
-            return BpeTokenizer.load(file, contextLength);
-        } catch (TokenizerFormatException notClipBpe) {
-            return HuggingFaceTokenizer.load(file, contextLength);
-        }
     }
 
     /** The model (its weights must not be changed while the embedder is in use). */
@@ -419,7 +401,7 @@ public final class ClipEmbedder implements ImageEncoder, TextEncoder, AutoClosea
                     "model folder %s has no %s: give the tokenizer the model was trained with "
                             + "explicitly (ClipEmbedder.builder(dir).optTokenizer(file), or "
                             + "--tokenizer FILE on the command line)", modelDir, TOKENIZER_FILE);
-            Tokenizer t = loadTokenizer(tok, config.text().contextLength());
+            Tokenizer t = Tokenizer.load(tok, config.text().contextLength());
             AutoCloseable ownedTokenizer = t instanceof AutoCloseable c ? c : null;
             NDManager manager = device == null ? NDManager.newBaseManager()
                     : NDManager.newBaseManager(device);

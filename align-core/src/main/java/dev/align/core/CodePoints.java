@@ -1,7 +1,12 @@
-package dev.align.curation.internal;
+package dev.align.core;
+
+import java.util.Comparator;
 
 /** String order by Unicode code point: the order of the strings' UTF-8 bytes. */
 public final class CodePoints {
+
+    /** {@link #compare} as a comparator. */
+    public static final Comparator<String> ORDER = CodePoints::compare;
 
     private CodePoints() {}
 
