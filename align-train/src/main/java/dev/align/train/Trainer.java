@@ -41,8 +41,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +75,7 @@ public final class Trainer implements AutoCloseable {
     private final Provenance provenance;
     private final Seeds seeds;
     private TrainState state;
+    private Map<String, Long> skippedBeforeSeek = Map.of();
 
     private Trainer(TrainConfig cfg, ImageTextSource data, Path out, boolean resume) throws IOException {
         this.cfg = cfg;
@@ -127,6 +131,8 @@ public final class Trainer implements AutoCloseable {
         OpenClipWeights.load(model, found.get().model());
         optimizer.loadState(found.get().optimizer());
         data.seek(s.dataPosition());
+        skippedBeforeSeek = new HashMap<>(s.skipped());
+        data.skipped().forEach((reason, n) -> skippedBeforeSeek.merge(reason, -n, Long::sum));
         setDropoutState(s.patchDropoutCalls());
         LOG.info("resuming from {} (step {})", found.get().path(), s.step());
         return s;
@@ -181,11 +187,11 @@ public final class Trainer implements AutoCloseable {
                 }
                 optimizer.step(lr);
                 model.clampLogitScale(Math.log(100));                          // temperature >= 0.01
-                state = new TrainState(step + 1, data.position(), dropoutCalls(), null);
+                state = new TrainState(step + 1, data.position(), dropoutCalls(), null, skipped());
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 StepMetrics m = new StepMetrics(step + 1, loss, lr, gradNorm, parameterNorm(),
                         Math.exp(model.logitScale().getArray().getFloat()), b / seconds,
-                        (System.nanoTime() - start) / 1e9, data.skipped());
+                        (System.nanoTime() - start) / 1e9, state.skipped());
                 metrics.log(m);
                 progress.update(m, seconds * (cfg.steps() - step - 1));
                 observer.accept(m);
@@ -232,6 +238,17 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return Math.sqrt(sum);
+    }
+
+    /**
+     * Samples skipped since the run began: the source's counts, plus what it skipped before the
+     * checkpoint this run resumed from and did not count again while seeking.
+     */
+    private Map<String, Long> skipped() {
+        Map<String, Long> all = new TreeMap<>(data.skipped());
+        skippedBeforeSeek.forEach((reason, n) -> all.merge(reason, Math.max(0, n), Long::sum));
+        all.values().removeIf(n -> n == 0);
+        return all;
     }
 
     private long dropoutCalls() {

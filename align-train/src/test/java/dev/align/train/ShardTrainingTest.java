@@ -119,6 +119,9 @@ class ShardTrainingTest {
         JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         assertTrue(last.get("skipped").get("corrupt_image").asLong() >= 2, last.toString());
         assertTrue(last.get("skipped").get("empty_caption").asLong() >= 2, last.toString());
+        List<String> resumed = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(last.get("skipped"), new ObjectMapper().readTree(resumed.get(resumed.size() - 1))
+                .get("skipped"), "the resumed run counts the samples skipped before its checkpoint");
         assertArrayEquals(Files.readAllBytes(Path.of(imported.tokenizer())),
                 Files.readAllBytes(dir.resolve("straight/model/tokenizer.json")),
                 "the model folder carries its tokenizer");

@@ -81,8 +81,7 @@ public final class Checkpoints {
         for (String f : List.of(MODEL, OPTIMIZER, PROVENANCE)) {
             sums.put(f, sha256(tmp.resolve(f)));
         }
-        TrainState sealed = new TrainState(state.step(), state.dataPosition(),
-                state.patchDropoutCalls(), sums);
+        TrainState sealed = state.withSha256(sums);
         AtomicFiles.write(tmp.resolve(STATE), Json.write(sealed).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         fsyncDirectory(tmp);
         if (Files.exists(target)) {                         // a re-run of the same step

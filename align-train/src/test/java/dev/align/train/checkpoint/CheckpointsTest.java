@@ -35,7 +35,7 @@ class CheckpointsTest {
             try (AdamW opt = new AdamW(model.openClipParameters(), AdamWConfig.openClip())) {
                 Checkpoints cps = new Checkpoints(dir, 2);
                 for (long step : new long[] {5, 10, 15}) {
-                    cps.save(model, opt, new TrainState(step, step * 8, step, null), provenance());
+                    cps.save(model, opt, new TrainState(step, step * 8, step, null, null), provenance());
                 }
                 List<Path> kept = cps.listNewestFirst();
                 assertEquals(List.of(cps.pathOf(15), cps.pathOf(10)), kept, "keeps the newest two");
