@@ -33,7 +33,7 @@ public final class ShardInspector {
     /** Summarises one unshuffled epoch of the shards {@code options} names. */
     public static ShardSummary inspect(ShardReaderOptions options) {
         checkArgument(options != null, "options is null");
-        ShardReaderOptions plain = options.withShuffleShards(false).withShuffleBuffer(0);
+        ShardReaderOptions plain = options.inStoredOrder();
         Map<String, Long> members = new TreeMap<>();
         long[] bins = new long[BIN_STARTS.length];
         long samples = 0;
