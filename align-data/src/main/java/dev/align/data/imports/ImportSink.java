@@ -167,7 +167,7 @@ final class ImportSink implements AutoCloseable {
         int n = evalCounts.merge(classFolder, 1, Integer::sum) - 1;
         Path file = evalTemp.resolve(classFolder).resolve(String.format("%05d.png", n));
         Files.createDirectories(file.getParent());
-        AtomicFiles.write(file, png(image));
+        Files.write(file, png(image));      // the folder appears whole, renamed by finish()
         evalImages++;
     }
 

@@ -116,9 +116,9 @@ final class OrderCheck {
             fields.add(new OrderReport.FieldRepeats(name, n, values.size(), neighbours, random));
             if (p[0] >= MIN_PAIRS && neighbours >= FIELD_MIN
                     && neighbours >= FIELD_RATIO * random) {
-                warnings.add(String.format(Locale.ROOT, "%.1f%% of neighbouring samples share "
-                        + "their '%s' (a random order gives %.1f%%)", 100 * neighbours, name,
-                        100 * random));
+                warnings.add(String.format(Locale.ROOT, "%s of neighbouring samples share "
+                        + "their '%s' (a random order gives %s)", percent(neighbours), name,
+                        percent(random)));
             }
         }
         double overlap = neighbourPairs == 0 ? 0 : overlapSum / neighbourPairs;
@@ -138,6 +138,13 @@ final class OrderCheck {
                     + "here) so that one buffer spans the whole set", samples));
         }
         return new OrderReport(neighbourPairs, fields, overlap, randomOverlap, warnings);
+    }
+
+    /** {@code 12.3%}, or two significant digits below 1% ({@code 0.013%}). */
+    private static String percent(double fraction) {
+        double p = 100 * fraction;
+        return (p >= 1 || p == 0 ? String.format(Locale.ROOT, "%.1f", p)
+                : String.format(Locale.ROOT, "%.2g", p)) + "%";
     }
 
     /** Mean overlap of consecutive captions of the reservoir, shuffled (seeded). */

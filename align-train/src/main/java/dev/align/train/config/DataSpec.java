@@ -24,8 +24,8 @@ import java.util.Arrays;
  * {@value #DEFAULT_SHUFFLE_BUFFER}: OpenCLIP's per-worker sample buffer
  * ({@code _SAMPLE_SHUFFLE_SIZE}), big enough to shuffle a whole set of a few thousand samples
  * fully and, for larger sets, to draw a batch from thousands of samples of several shards. It
- * holds encoded samples only (a 64-px PNG emoji is about 4 KB, so 5,000 take about 20 MB; 256-px
- * drawings about 30 times that). Shards written in a random order ({@code ./align data import}
+ * holds encoded samples only (the emoji importer's 64-px PNGs average 3.3 KB, so 5,000 take
+ * about 16 MB; 256-px drawings several times that). Shards written in a random order ({@code ./align data import}
  * does) need nothing more; {@code ./align data inspect} warns about shards that do not.
  *
  * @param kind where pairs come from
