@@ -151,7 +151,7 @@ class TrainingEvaluationTest {
 
     @Test
     void aResumedRunEvaluatesAsAnUninterruptedOne() throws IOException {
-        TrainConfig cfg = config(evalBlock(2));
+        TrainConfig cfg = config(evalBlock(4));
         train(cfg, dir.resolve("straight"));
         Path out = dir.resolve("interrupted");
         try (Trainer t = Trainer.open(cfg, DataSources.open(cfg), out, false)) {
@@ -178,13 +178,13 @@ class TrainingEvaluationTest {
     @Test
     void liveArraysStayFlatAcrossEvaluations() throws IOException {
         TrainConfig cfg = TrainConfig.fromJson(config(evalBlock(1)).toJson()
-                .replace("\"steps\" : 7", "\"steps\" : 12"));
-        long[] counts = new long[13];
+                .replace("\"steps\" : 7", "\"steps\" : 9"));
+        long[] counts = new long[10];
         try (Trainer t = Trainer.open(cfg, DataSources.open(cfg), dir.resolve("leak"), false)) {
             t.run(QUIET, m -> counts[(int) m.step()] = t.liveArrayCount());
         }
-        assertEquals(36, evalLines(dir.resolve("leak")).size());
-        assertEquals(counts[3], counts[12], "live arrays at step 3 vs 12");
+        assertEquals(27, evalLines(dir.resolve("leak")).size());
+        assertEquals(counts[3], counts[9], "live arrays at step 3 vs 9");
     }
 
     @Test
