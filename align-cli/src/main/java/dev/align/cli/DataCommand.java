@@ -12,6 +12,7 @@ import dev.align.data.imports.OpenClipartImporter;
 import dev.align.data.imports.OpenMojiImporter;
 import dev.align.data.imports.SyntheticImporter;
 import dev.align.data.shards.ShardInspector;
+import dev.align.data.shards.ShardSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -27,8 +28,14 @@ import picocli.CommandLine.Parameters;
 final class DataCommand {
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = "Print a JSON summary of WebDataset shards: samples, members per "
-                    + "extension, caption length histogram (words) and skipped samples by reason.")
+            description = {"Print a JSON summary of WebDataset shards: samples, members per "
+                    + "extension, caption length histogram (words), skipped samples by reason, "
+                    + "and how alike neighbouring samples are in the stored order (order: "
+                    + ".json fields whose values neighbours share, caption word overlap, each "
+                    + "against a random order).",
+                "Warns on stderr when consecutive samples are strongly correlated (shards "
+                        + "written grouped by category): a shuffle buffer shorter than those "
+                        + "runs fills every batch with near-duplicates."})
     static final class Inspect implements Callable<Integer> {
         @Parameters(paramLabel = "SHARDS",
                 description = "Shard files, brace patterns allowed: data/{00000..00099}.tar")
@@ -36,7 +43,11 @@ final class DataCommand {
 
         @Override
         public Integer call() {
-            System.out.println(Json.write(ShardInspector.inspect(shards)));
+            ShardSummary summary = ShardInspector.inspect(shards);
+            System.out.println(Json.write(summary));
+            for (String warning : summary.order().warnings()) {
+                System.err.println("warning: " + warning);
+            }
             return 0;
         }
     }
@@ -46,17 +57,22 @@ final class DataCommand {
                 "KIND is one of:",
                 "  synthetic      procedural coloured shapes with compositional captions "
                         + "(no download; also writes eval/)",
-                "  emoji          Google and Twitter emoji, CLDR labels and tags as captions",
-                "  openmoji       OpenMoji SVGs (another drawing style), rendered in Java",
+                "  emoji          Google and Twitter emoji, CLDR labels and tags as captions "
+                        + "(also writes eval/, one class per label, and labels.txt)",
+                "  openmoji       OpenMoji SVGs (another drawing style), rendered in Java "
+                        + "(also writes eval/, one class per annotation, and labels.txt)",
                 "  openclipart    Openclipart drawings with their noisy titles and keywords",
                 "  fashion-mnist  Fashion-MNIST with templated captions (also writes eval/)",
                 "Real sets are fetched on first use by tools/fetch/fetch KIND into "
                         + "$ALIGN_CACHE/KIND (default ~/.cache/align/KIND).",
-                "OUT gets 00000.tar, 00001.tar, ... (KEY.png + KEY.txt + KEY.json), sizes.json, "
-                        + "stats.json, tokenizer.json (BPE trained on the captions), import.json "
-                        + "(the summary, also printed as JSON) and, for sets with classes, "
-                        + "eval/<class>/*.png (an ImageFolder for zero-shot evaluation). "
-                        + "Progress goes to stderr."})
+                "OUT gets 00000.tar, 00001.tar, ... (KEY.png + KEY.txt + KEY.json; samples in "
+                        + "a random order fixed by --seed, each .json keeping the sample's "
+                        + "source identity), sizes.json, stats.json, tokenizer.json (BPE trained "
+                        + "on the captions), import.json (the summary, also printed as JSON) "
+                        + "and, for sets with classes, eval/<class>/*.png (an ImageFolder for "
+                        + "zero-shot evaluation, with classnames.txt and the templates.txt that "
+                        + "suits the set) and labels.txt (the set's class names, for "
+                        + "./align eval zero-shot --classes). Progress goes to stderr."})
     static final class Import implements Callable<Integer> {
         @Parameters(paramLabel = "KIND",
                 description = "synthetic, emoji, openmoji, openclipart, fashion-mnist or "
@@ -80,8 +96,9 @@ final class DataCommand {
         int imageSize;
 
         @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-                description = "Seed of every random choice (scenes, caption wording); the same "
-                        + "seed gives byte-identical shards. Default ${DEFAULT-VALUE}.")
+                description = "Seed of every random choice (sample order, scenes, caption "
+                        + "wording); the same seed gives byte-identical shards. "
+                        + "Default ${DEFAULT-VALUE}.")
         long seed;
 
         @Option(names = "--shard-size", paramLabel = "N", defaultValue = "1000",
@@ -102,8 +119,11 @@ final class DataCommand {
         @Option(names = "--eval-per-class", paramLabel = "N", defaultValue = "-1",
                 description = "Images per class in eval/ (synthetic: default 20 for each of 48 "
                         + "colour-shape classes; fashion-mnist: default 100 test images per "
-                        + "class; imagefolder: default 0, else the first N of each class are "
-                        + "held out of the shards; 0 = no eval/).")
+                        + "class; emoji and openmoji: default all, each drawing of the label "
+                        + "(these are the training images: a same-style check, or a style "
+                        + "shift for a model trained on another set); imagefolder: default 0, "
+                        + "else the first N of each class are held out of the shards; 0 = no "
+                        + "eval/).")
         int evalPerClass;
 
         @Option(names = "--style", paramLabel = "STYLE", defaultValue = "both",
@@ -132,8 +152,10 @@ final class DataCommand {
             Importer importer = switch (k) {
                 case "synthetic" -> new SyntheticImporter(evalPerClass < 0
                         ? SyntheticImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);
-                case "emoji" -> new EmojiImporter(source(k), parseStyle(style));
-                case "openmoji" -> new OpenMojiImporter(source(k));
+                case "emoji" -> new EmojiImporter(source(k), parseStyle(style),
+                        evalPerClass < 0 ? Integer.MAX_VALUE : evalPerClass);
+                case "openmoji" -> new OpenMojiImporter(source(k),
+                        evalPerClass < 0 ? Integer.MAX_VALUE : evalPerClass);
                 case "openclipart" -> new OpenClipartImporter(source(k));
                 case "fashion-mnist" -> new FashionMnistImporter(source(k), evalPerClass < 0
                         ? FashionMnistImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);

@@ -62,6 +62,36 @@ class DataCommandTest {
     }
 
     @Test
+    void inspectWarnsOnStderrWhenNeighboursAreNearDuplicates() throws Exception {
+        byte[] png = java.util.Base64.getDecoder().decode(
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+        try (ShardWriter w = new ShardWriter(dir, 1000)) {           // 30 groups of 6, sorted
+            for (int i = 0; i < 180; i++) {
+                w.write(String.format("%03d", i), "png", png, "waving hand " + i / 6 + ": tone "
+                        + i % 6, "{\"subcategory\":\"group " + i / 6 + "\"}");
+            }
+        }
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(0, Main.run("data", "inspect", dir.resolve("00000.tar").toString()));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        String warnings = err.toString(StandardCharsets.UTF_8);
+        assertTrue(warnings.contains("warning: 83.8% of neighbouring samples share their "
+                + "'subcategory'"), warnings);
+        assertTrue(warnings.contains("data.shuffleBuffer >= 180"), warnings);
+        JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertEquals(2, json.get("order").get("warnings").size(), json.toString());
+    }
+
+    @Test
     void importSyntheticWritesShardsAndPrintsTheSummary() throws Exception {
         Path out = dir.resolve("syn");
         JsonNode json = new ObjectMapper().readTree(run(0, "data", "import", "synthetic",
@@ -74,6 +104,7 @@ class DataCommandTest {
         JsonNode inspected = new ObjectMapper().readTree(run(0, "data", "inspect",
                 json.get("shards").asText()));
         assertEquals(30, inspected.get("samples").asInt());
+        assertEquals(0, inspected.get("order").get("warnings").size(), inspected.toString());
     }
 
     @Test

@@ -29,8 +29,8 @@ public final class DataSources {
 
     /**
      * The source of {@code cfg.data()}, seeded by the run's data seed. For shards: the shard
-     * order, shuffle buffer and random crops all follow that seed, and the source is seekable, so
-     * a resumed run reads exactly what an uninterrupted one would.
+     * order, their interleaving, the shuffle buffer and random crops all follow that seed, and
+     * the source is seekable, so a resumed run reads exactly what an uninterrupted one would.
      *
      * @throws IllegalArgumentException if the tokenizer does not fit the model's text tower (more
      *     ids than {@code text.vocabSize}, or a longer context than {@code text.contextLength})
@@ -57,7 +57,7 @@ public final class DataSources {
         Tokenizer tokenizer = tokenizer(Path.of(spec.tokenizer()), model.text());
         ShardReaderOptions options = ShardReaderOptions.of(spec.shards());
         options = options.withSeed(seed).withShuffleShards(spec.shuffleShards())
-                .withShuffleBuffer(spec.shuffleBuffer())
+                .withShuffleBuffer(spec.shuffleBuffer()).withInterleave(spec.interleave())
                 .withReaderThreads(Math.min(spec.workers(), options.shards().size()));
         ImageTransform transform = ImageTransform.builder(model.vision().imageSize())
                 .optCrop(spec.crop()).optScale(spec.cropScaleMin(), spec.cropScaleMax()).build();
