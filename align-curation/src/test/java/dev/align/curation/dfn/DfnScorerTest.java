@@ -12,7 +12,7 @@ import ai.djl.training.ParameterStore;
 import dev.align.data.image.ImageTransform;
 import dev.align.data.text.BpeTokenizer;
 import dev.align.models.clip.ClipModel;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +45,10 @@ class DfnScorerTest {
         try (DfnScorer scorer = DfnScorer.load(model, 4)) {
             scores = scorer.score(images, captions);
         }
-        BpeTokenizer tokenizer = BpeTokenizer.load(model.resolve(DfnScorer.TOKENIZER), 16);
+        BpeTokenizer tokenizer = BpeTokenizer.load(model.resolve(ModelBundle.TOKENIZER), 16);
         ImageTransform transform = ImageTransform.builder(16).build(); // centre crop, OpenAI mean/std
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ClipModel clip = ModelFolder.load(model, manager, DataType.FLOAT32);
+        try (NDManager manager = NDManager.newBaseManager(); ModelBundle bundle = ModelBundle.read(model)) {
+            ClipModel clip = bundle.loadModel(manager, DataType.FLOAT32);
             ParameterStore ps = new ParameterStore(manager, false);
             for (int i = 0; i < images.size(); i++) {
                 float[] px = new float[3 * 16 * 16];
@@ -113,7 +113,7 @@ class DfnScorerTest {
     void aModelFolderWithoutTokenizerIsRejectedWithWhatToDo() throws IOException {
         Path bare = tmp.resolve("bare");
         DfnFixtures.modelFolder(bare, 1);
-        Files.delete(bare.resolve(DfnScorer.TOKENIZER));
+        Files.delete(bare.resolve(ModelBundle.TOKENIZER));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DfnScorer.load(bare, 4));
         assertTrue(e.getMessage().contains("tokenizer.json"), e.getMessage());
