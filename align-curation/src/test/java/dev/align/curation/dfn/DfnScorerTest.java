@@ -1,5 +1,6 @@
 package dev.align.curation.dfn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.align.data.image.ImageTransform;
 import dev.align.data.text.BpeTokenizer;
+import dev.align.eval.embed.ClipEmbedder;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.io.ModelBundle;
 import java.io.IOException;
@@ -80,6 +82,26 @@ class DfnScorerTest {
                         Float.floatToIntBits(reversed[all.length - 1 - i]), "pair " + i);
                 float alone = scorer.score(List.of(images.get(i)), List.of(captions.get(i)))[0];
                 assertEquals(Float.floatToIntBits(all[i]), Float.floatToIntBits(alone), "pair " + i);
+            }
+        }
+    }
+
+    @Test
+    void scoresEqualTheEmbeddersOnTheSamePairs() throws IOException {
+        try (DfnScorer scorer = DfnScorer.load(model, 4);
+                ClipEmbedder fixed = ClipEmbedder.builder(model).optBatchSize(4)
+                        .optFixedShapes(true).build();
+                ClipEmbedder plain = ClipEmbedder.open(model)) {
+            float[] scores = scorer.score(images, captions);
+            assertArrayEquals(fixed.scorePairs(images, captions), scores, "the same code: bitwise");
+            float[][] image = plain.encodeEncodedImages(images).embeddings();
+            float[][] text = plain.encodeTexts(captions);
+            for (int i = 0; i < scores.length; i++) {
+                double dot = 0;
+                for (int d = 0; d < image[i].length; d++) {
+                    dot += (double) image[i][d] * text[i][d];
+                }
+                assertEquals(dot, scores[i], 2e-6, "pair " + i);
             }
         }
     }
