@@ -35,7 +35,8 @@ final class NativeImageCodec {
     private static byte[] scratch(int which, int n) {
         byte[][] holder = SCRATCH.get();
         if (holder[which].length < n) {
-            holder[which] = new byte[Math.max(n, holder[which].length * 5 / 4)];
+            // a multiple of 12: OpenCV's Mat.get wants a whole number of 1- to 4-channel pixels
+            holder[which] = new byte[(Math.max(n, holder[which].length * 5 / 4) + 11) / 12 * 12];
         }
         return holder[which];
     }
