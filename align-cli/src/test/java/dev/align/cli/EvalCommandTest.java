@@ -12,7 +12,7 @@ import dev.align.data.shards.ShardWriter;
 import dev.align.data.text.BpeTokenizer;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -42,7 +42,7 @@ class EvalCommandTest {
         model = dir.resolve("model");
         ClipConfig c = ClipConfig.preset("tiny");
         try (NDManager m = NDManager.newBaseManager()) {
-            ModelFolder.save(ClipModel.create(c, m, DataType.FLOAT32, 3), model);
+            ModelBundle.write(model, ClipModel.create(c, m, DataType.FLOAT32, 3), null, null);
         }
         List<String> captions = List.of("a photo of a red square.", "a bad photo of the blue disc.",
                 "itap of a green cross", "art of the small ciel", "a origami bleu");
