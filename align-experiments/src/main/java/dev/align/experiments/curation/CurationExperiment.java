@@ -220,7 +220,8 @@ public final class CurationExperiment {
             arms.add(new ArmReport(arm.name(), arm.kind(), curations.get(a),
                     List.copyOf(r.values()), metrics));
         }
-        List<Check> checks = checks(pool, evalSet, arms);
+        List<Check> checks = SelfChecks.of(config, pool.manifest, pool.summary, evalSet, arms,
+                out);
         Map<String, Long> leftOut = readLeftOut();
         ExperimentReport report = new ExperimentReport(REPORT_SCHEMA_VERSION, "curation", config,
                 Provenance.now(config.toJson(), config.seed()), plan, imports, pool.summary,
@@ -515,17 +516,22 @@ public final class CurationExperiment {
     }
 
     private List<JsonNode> decisions(ArmConfig arm) throws IOException {
-        Path file = out.resolve("arms").resolve(arm.name()).resolve("curation")
+        return decisions(out, arm.name());
+    }
+
+    /** The decision lines of an arm's curation in {@code out/arms/ARM/curation/}. */
+    static List<JsonNode> decisions(Path out, String arm) throws IOException {
+        Path file = out.resolve("arms").resolve(arm).resolve("curation")
                 .resolve(CurationPipeline.DECISIONS);
-        List<JsonNode> out = new ArrayList<>();
+        List<JsonNode> lines = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (!line.isBlank()) {
-                    out.add(Json.mapper().readTree(line));
+                    lines.add(Json.mapper().readTree(line));
                 }
             }
         }
-        return out;
+        return lines;
     }
 
     private RunResult train(String name, String shards, long pairs, long steps, long seed,
@@ -617,103 +623,7 @@ public final class CurationExperiment {
         return x;
     }
 
-    private List<Check> checks(PoolState pool, EvalSetSummary evalSet, List<ArmReport> arms)
-            throws IOException {
-        List<Check> checks = new ArrayList<>();
-        long steps = config.recipe().steps();
-        List<String> missing = new ArrayList<>();
-        Set<Long> seen = new HashSet<>();
-        Set<Long> positions = new HashSet<>();
-        for (ArmReport a : arms) {
-            for (long seed : config.trainSeeds()) {
-                SeedRun r = a.runs().stream().filter(x -> x.seed() == seed).findFirst()
-                        .orElse(null);
-                if (r == null || r.train().steps() != steps) {
-                    missing.add(a.name() + "/" + seed);
-                } else {
-                    seen.add(r.train().samplesSeen());
-                    positions.add(r.train().streamPosition());
-                }
-            }
-        }
-        checks.add(new Check("every arm trained every seed", missing.isEmpty(),
-                missing.isEmpty() ? arms.size() + " arms x " + config.trainSeeds().size()
-                        + " seeds, " + steps + " steps each" : "missing or short: " + missing));
-        checks.add(new Check("equal compute", seen.size() == 1 && positions.equals(seen),
-                "samples seen per run " + seen + ", samples taken from the stream " + positions));
-
-        List<String> disagreements = new ArrayList<>();
-        Set<String> poolKeys = new HashSet<>();
-        pool.manifest.forEach(e -> poolKeys.add(e.key()));
-        for (ArmReport a : arms) {
-            ArmConfig arm = config.arms().stream().filter(x -> x.name().equals(a.name()))
-                    .findFirst().orElseThrow();
-            RemovalMetrics m = a.curation().removal();
-            if (m.pairs() != pool.summary.pairs()) {
-                disagreements.add(a.name() + ": judged " + m.pairs() + " pairs of "
-                        + pool.summary.pairs());
-            }
-            for (RemovalMetrics.DefectRemoval d : m.byDefect()) {
-                int injected = pool.summary.pairsByDefect().getOrDefault(d.defect(), 0);
-                if (d.injected() != injected) {
-                    disagreements.add(a.name() + ": " + d.defect() + " " + d.injected()
-                            + " vs manifest " + injected);
-                }
-            }
-            if (arm.kind() != ArmKind.RAW) {
-                Set<String> decided = new HashSet<>();
-                long keptDecisions = 0;
-                for (JsonNode d : decisions(arm)) {
-                    decided.add(d.path("key").asText());
-                    keptDecisions += d.path("kept").asBoolean(false) ? 1 : 0;
-                }
-                if (!decided.equals(poolKeys)) {
-                    disagreements.add(a.name() + ": decisions cover " + decided.size()
-                            + " keys, the manifest " + poolKeys.size());
-                }
-                long inShards = shardSamples(out.resolve("arms").resolve(a.name())
-                        .resolve("curation").resolve(CurationPipeline.SHARDS));
-                if (keptDecisions != m.kept() || inShards != m.kept()) {
-                    disagreements.add(a.name() + ": kept " + m.kept() + ", decisions "
-                            + keptDecisions + ", curated shards " + inShards);
-                }
-            }
-            if (arm.kind() == ArmKind.ORACLE && (m.defectsRemoved() != m.defects()
-                    || (!arm.dropNearDuplicates() && m.cleanRemoved() != 0))) {
-                disagreements.add(a.name() + ": the oracle removed " + m.removed() + " pairs, "
-                        + m.defectsRemoved() + " of " + m.defects() + " defects");
-            }
-        }
-        checks.add(new Check("removal figures agree with the manifest", disagreements.isEmpty(),
-                disagreements.isEmpty() ? arms.size() + " arms, " + pool.summary.pairs()
-                        + " pairs, defects " + pool.summary.pairsByDefect()
-                        : String.join("; ", disagreements)));
-
-        arms.stream().filter(a -> a.kind() == ArmKind.ORACLE).forEach(a -> {
-            MetricStats top1 = a.metrics().get("zeroShotTop1");
-            boolean above = top1 != null && top1.summary().mean() > evalSet.chanceTop1();
-            checks.add(new Check("oracle zero-shot above chance", above, String.format(
-                    Locale.ROOT, "%s top-1 %.1f%% (mean of %d seeds) vs chance %.1f%% over %d "
-                            + "classes", a.name(), top1 == null ? Double.NaN
-                            : 100 * top1.summary().mean(), config.trainSeeds().size(),
-                    100 * evalSet.chanceTop1(), evalSet.classes().size())));
-        });
-        return checks;
-    }
-
     // ---- helpers ----
-
-    private static long shardSamples(Path shardDir) throws IOException {
-        Path sizes = shardDir.resolve("sizes.json");
-        if (!Files.isRegularFile(sizes)) {
-            return 0;
-        }
-        long n = 0;
-        for (JsonNode v : Json.mapper().readTree(sizes.toFile())) {
-            n += v.asLong();
-        }
-        return n;
-    }
 
     private static int shardCount(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {

@@ -84,7 +84,7 @@ public record CurationExperimentConfig(int schemaVersion, long seed, List<Long> 
                         new SourceConfig("mdi", 2000L, 0.15),
                         new SourceConfig("openclipart", 2000L, 0.0)), null, null),
                 NoiseConfig.defaults(), EvalConfig.defaults(), MetadataConfig.defaults(),
-                Recipe.defaults(), FilterConfig.defaults(), arms(20, 0.5, 0.7));
+                Recipe.defaults(), FilterConfig.defaults(), arms(5, 0.5, 0.7));
     }
 
     /**
@@ -98,10 +98,20 @@ public record CurationExperimentConfig(int schemaVersion, long seed, List<Long> 
                 new PoolConfig(List.of(new SourceConfig("emoji", 1000L, 0.15),
                         new SourceConfig("mdi", 200L, 0.15)), null, null),
                 NoiseConfig.defaults(), new EvalConfig(40, null, null, null),
-                MetadataConfig.defaults(), recipe, FilterConfig.defaults(), arms(8, 0.5, 0.7));
+                MetadataConfig.defaults(), recipe, FilterConfig.defaults(), arms(5, 0.5, 0.7));
     }
 
-    /** The six arms: raw, ALIGN, MetaCLIP, DFN, the hybrid of the three, the oracle. */
+    /**
+     * The six arms: raw, ALIGN, MetaCLIP, DFN, the hybrid of the three, the oracle.
+     *
+     * @param t MetaCLIP's threshold. MetaCLIP's 20,000 suits 400M pairs and 500k entries; here it
+     *     must sit between the counts of a tail concept's own entries (its two drawings and a few
+     *     mismatched copies: 2 to 4) and a head concept's (about 40), so tail pairs are kept and
+     *     head pairs subsampled: 5
+     * @param dfnTop share DFN keeps alone: 0.5 (DFN keeps 15% of web pools, which are mostly
+     *     noise; here 45% of the pool is defective)
+     * @param hybridTop share DFN keeps in the hybrid, of what ALIGN's rules and MetaCLIP left
+     */
     static List<ArmConfig> arms(long t, double dfnTop, double hybridTop) {
         String metaclip = "metaclip:metadata=" + ArmConfig.METADATA + ",t=" + t + ",seed=0";
         return List.of(ArmConfig.raw("raw"),

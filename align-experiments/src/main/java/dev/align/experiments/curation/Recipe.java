@@ -1,17 +1,18 @@
 package dev.align.experiments.curation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align.core.Checks;
+import dev.align.core.json.Json;
 import dev.align.core.json.JsonOptional;
 import dev.align.data.image.ImageTransform;
 import dev.align.models.config.ClipConfig;
 import dev.align.models.config.VisionConfig;
 import dev.align.train.config.DataKind;
-import dev.align.train.config.DataSpec;
 import dev.align.train.config.LossKind;
 import dev.align.train.config.LossSpec;
 import dev.align.train.config.ModelSpec;
-import dev.align.train.config.OptimizerSpec;
 import dev.align.train.config.TrainConfig;
 
 /**
@@ -123,19 +124,42 @@ public record Recipe(@JsonOptional ModelSpec model, @JsonOptional Integer imageS
                 tokenizer, seed, threads, pairs);
     }
 
+    /**
+     * The run config, built as JSON and read by {@link TrainConfig#fromJson(String)}: named keys
+     * keep this working when the run config gains optional settings, and the config gets exactly
+     * the checks and defaults {@code ./align train} gives a file.
+     */
     private static TrainConfig build(ClipConfig model, int globalBatch,
             int microBatch, double peakLr, double warmupFraction, double weightDecay,
             int shuffleBuffer, double cropScaleMin, int workers, LossSpec loss, long runSteps,
             String shards, String tokenizer, long seed, int threads, long pairs) {
-        ModelSpec spec = new ModelSpec(null, model, null);
-        int buffer = (int) Math.min(Integer.MAX_VALUE, Math.max(shuffleBuffer, pairs));
-        DataSpec data = new DataSpec(DataKind.SHARDS, shards, tokenizer, buffer, true, workers,
-                ImageTransform.Crop.RANDOM_RESIZED, cropScaleMin, 1.0);
-        OptimizerSpec optimizer = new OptimizerSpec(peakLr, null,
-                warmupSteps(warmupFraction, runSteps),
-                weightDecay, null, null, null, null);
-        return new TrainConfig(TrainConfig.SCHEMA_VERSION, spec, data, loss, optimizer,
-                globalBatch, microBatch, runSteps, seed, threads, Math.max(1, runSteps / 4), 1,
-                null, null, null, null, null);
+        ObjectMapper m = Json.mapper();
+        ObjectNode root = m.createObjectNode();
+        root.put("schemaVersion", TrainConfig.SCHEMA_VERSION);
+        root.set("model", m.createObjectNode().set("config", m.valueToTree(model)));
+        ObjectNode data = root.putObject("data");
+        data.put("kind", DataKind.SHARDS.name());
+        data.put("shards", shards);
+        data.put("tokenizer", tokenizer);
+        data.put("shuffleBuffer", (int) Math.min(Integer.MAX_VALUE, Math.max(shuffleBuffer,
+                pairs)));
+        data.put("shuffleShards", true);
+        data.put("workers", workers);
+        data.put("crop", ImageTransform.Crop.RANDOM_RESIZED.name());
+        data.put("cropScaleMin", cropScaleMin);
+        data.put("cropScaleMax", 1.0);
+        root.set("loss", m.valueToTree(loss));
+        ObjectNode optimizer = root.putObject("optimizer");
+        optimizer.put("peakLr", peakLr);
+        optimizer.put("warmupSteps", warmupSteps(warmupFraction, runSteps));
+        optimizer.put("weightDecay", weightDecay);
+        root.put("globalBatch", globalBatch);
+        root.put("microBatch", microBatch);
+        root.put("steps", runSteps);
+        root.put("seed", seed);
+        root.put("threads", threads);
+        root.put("checkpointEvery", Math.max(1, runSteps / 4));
+        root.put("keepCheckpoints", 1);
+        return TrainConfig.fromJson(root.toString());
     }
 }
