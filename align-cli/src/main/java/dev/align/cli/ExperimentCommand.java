@@ -37,7 +37,7 @@ final class ExperimentCommand {
         Path config;
 
         @Option(names = "--quick", description = "The same path at a size that runs in a few "
-                + "minutes (2 seeds, a small pool, 20 classes).")
+                + "minutes (2 seeds, a small pool, 40 classes).")
         boolean quick;
 
         @Option(names = "--print-config", description = "Print the config (default, --quick or "

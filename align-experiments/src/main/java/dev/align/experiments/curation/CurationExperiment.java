@@ -268,8 +268,9 @@ public final class CurationExperiment {
             Path marker = dir.resolve("import.json");
             if (!Files.isRegularFile(marker)) {
                 deleteRecursively(dir);
-                long limit = config.pool().sources().stream().filter(s -> s.kind().equals(kind))
-                        .mapToLong(SourceConfig::limit).findFirst().orElse(0);
+                long limit = kind.equals("openmoji") ? config.eval().openmojiLimit()
+                        : config.pool().sources().stream().filter(s -> s.kind().equals(kind))
+                                .mapToLong(SourceConfig::limit).findFirst().orElse(0);
                 Path source = sources.locate(kind);
                 Importer importer = switch (kind) {
                     case "emoji" -> new EmojiImporter(source, EmojiImporter.Style.BOTH);

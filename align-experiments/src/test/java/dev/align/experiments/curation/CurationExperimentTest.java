@@ -56,7 +56,7 @@ class CurationExperimentTest {
                 List.of(0L, 1L), 1,
                 new PoolConfig(List.of(new SourceConfig("emoji", 0L, 0.1),
                         new SourceConfig("mdi", 0L, 0.1)), 16, 50),
-                NoiseConfig.defaults(), new EvalConfig(10, null, openmoji.toString(), 16),
+                NoiseConfig.defaults(), new EvalConfig(10, null, openmoji.toString(), null, 16),
                 MetadataConfig.defaults(), recipe, new FilterConfig(2L, null),
                 CurationExperimentConfig.arms(4, 0.5, 0.7));
     }
