@@ -124,8 +124,8 @@ public final class ReportFiles {
                 SeedStatistics.PairedDifference d = e.getValue().vsRaw();
                 if (d != null && d.significant()) {
                     significant.add(String.format(Locale.ROOT, "- %s, %s: %+.1f points [%+.1f, "
-                            + "%+.1f]", a.name(), e.getKey(), 100 * d.mean(), 100 * d.low(),
-                            100 * d.high()));
+                            + "%+.1f]", a.name(), e.getKey(), points(d.mean()), points(d.low()),
+                            points(d.high())));
                 }
             }
         }
@@ -224,9 +224,14 @@ public final class ReportFiles {
         }
         SeedStatistics.PairedDifference d = m.vsRaw();
         if (d.low() == null) {
-            return String.format(Locale.ROOT, "%+.1f", 100 * d.mean());
+            return String.format(Locale.ROOT, "%+.1f", points(d.mean()));
         }
-        return String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]%s", 100 * d.mean(),
-                100 * d.low(), 100 * d.high(), d.significant() ? " *" : "");
+        return String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]%s", points(d.mean()),
+                points(d.low()), points(d.high()), d.significant() ? " *" : "");
+    }
+
+    /** A share in percentage points, rounded to 0.1, with no negative zero ("-0.0"). */
+    private static double points(double share) {
+        return Math.round(1000 * share) / 10.0 + 0.0;
     }
 }
