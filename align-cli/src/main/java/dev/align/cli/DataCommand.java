@@ -8,6 +8,7 @@ import dev.align.data.imports.ImportListener;
 import dev.align.data.imports.ImportOptions;
 import dev.align.data.imports.ImportSummary;
 import dev.align.data.imports.Importer;
+import dev.align.data.imports.MdiImporter;
 import dev.align.data.imports.OpenClipartImporter;
 import dev.align.data.imports.OpenMojiImporter;
 import dev.align.data.imports.SyntheticImporter;
@@ -63,6 +64,7 @@ final class DataCommand {
                         + "(also writes eval/, one class per annotation, and labels.txt)",
                 "  openclipart    Openclipart drawings with their noisy titles and keywords",
                 "  fashion-mnist  Fashion-MNIST with templated captions (also writes eval/)",
+                "  mdi            Material Design Icons, names, aliases and tags as captions",
                 "Real sets are fetched on first use by tools/fetch/fetch KIND into "
                         + "$ALIGN_CACHE/KIND (default ~/.cache/align/KIND).",
                 "OUT gets 00000.tar, 00001.tar, ... (KEY.png + KEY.txt + KEY.json; samples in "
@@ -75,8 +77,8 @@ final class DataCommand {
                         + "./align eval zero-shot --classes). Progress goes to stderr."})
     static final class Import implements Callable<Integer> {
         @Parameters(paramLabel = "KIND",
-                description = "synthetic, emoji, openmoji, openclipart, fashion-mnist or "
-                        + "imagefolder (any folder with one sub-folder per class: --source DIR).")
+                description = "synthetic, emoji, openmoji, openclipart, fashion-mnist, mdi "
+                        + "or imagefolder (any folder with one sub-folder per class: --source DIR).")
         String kind;
 
         @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -89,8 +91,8 @@ final class DataCommand {
         long count;
 
         @Option(names = "--image-size", paramLabel = "PX", defaultValue = "0",
-                description = "Longer side of the written images: synthetic and openmoji draw "
-                        + "at this size (default 64), openclipart scales down to it (default "
+                description = "Longer side of the written images: synthetic, openmoji and mdi "
+                        + "draw at this size (default 64), openclipart scales down to it (default "
                         + "256), emoji and fashion-mnist keep their 64 and 28 px unless this is "
                         + "smaller.")
         int imageSize;
@@ -157,12 +159,14 @@ final class DataCommand {
                 case "openmoji" -> new OpenMojiImporter(source(k),
                         evalPerClass < 0 ? Integer.MAX_VALUE : evalPerClass);
                 case "openclipart" -> new OpenClipartImporter(source(k));
+                case "mdi" -> new MdiImporter(source(k));
                 case "fashion-mnist" -> new FashionMnistImporter(source(k), evalPerClass < 0
                         ? FashionMnistImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);
                 case "imagefolder" -> new ImageFolderImporter(source,
                         Math.max(0, evalPerClass));
                 default -> throw new IllegalArgumentException("unknown KIND '" + kind + "': use "
-                        + "synthetic, emoji, openmoji, openclipart, fashion-mnist or imagefolder");
+                        + "synthetic, emoji, openmoji, openclipart, fashion-mnist, mdi or "
+                        + "imagefolder");
             };
             ProgressLine progress = new ProgressLine(k);
             ImportSummary summary;
