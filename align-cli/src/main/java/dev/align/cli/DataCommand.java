@@ -1,5 +1,6 @@
 package dev.align.cli;
 
+import dev.align.core.Checks;
 import dev.align.core.json.Json;
 import dev.align.data.imports.EmojiImporter;
 import dev.align.data.imports.FashionMnistImporter;
@@ -13,9 +14,14 @@ import dev.align.data.imports.OpenClipartImporter;
 import dev.align.data.imports.OpenMojiImporter;
 import dev.align.data.imports.SyntheticImporter;
 import dev.align.data.shards.ShardInspector;
+import dev.align.data.shards.ShardReader;
+import dev.align.data.shards.ShardReaderOptions;
 import dev.align.data.shards.ShardSummary;
+import dev.align.data.text.BpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,7 +31,8 @@ import picocli.CommandLine.Parameters;
 /** {@code ./align data}: the data pipeline's commands. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Import data sets into WebDataset shards; inspect shards.",
-        subcommands = {DataCommand.Import.class, DataCommand.Inspect.class})
+        subcommands = {DataCommand.Import.class, DataCommand.Inspect.class,
+            DataCommand.TokenizerCmd.class})
 final class DataCommand {
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -49,6 +56,54 @@ final class DataCommand {
             for (String warning : summary.order().warnings()) {
                 System.err.println("warning: " + warning);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "tokenizer", mixinStandardHelpOptions = true,
+            description = {"Train a CLIP-style byte-level BPE tokenizer on the captions of one or "
+                    + "more shard sets, so that a run can train on several imports at once "
+                    + "(name them joined by '::' in its data.shards) with one vocabulary.",
+                "Every line of every caption counts once per sample, in stored order; the "
+                        + "result is deterministic."})
+    static final class TokenizerCmd implements Callable<Integer> {
+        @Option(names = "--shards", required = true, paramLabel = "SHARDS",
+                description = "Shards, brace patterns allowed; repeat for several sets.")
+        List<String> shards;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE",
+                description = "The tokenizer.json to write (atomically).")
+        Path out;
+
+        @Option(names = "--vocab-size", defaultValue = "1000", paramLabel = "N",
+                description = "Ids, >= 514 and at most the model's text vocabulary (tiny 1000, "
+                        + "small 8000). Default: ${DEFAULT-VALUE}.")
+        int vocabSize;
+
+        @Option(names = "--context-length", defaultValue = "32", paramLabel = "T",
+                description = "Tokens per caption, at most the model's context length. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        int contextLength;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> captions = new ArrayList<>();
+            for (String pattern : shards) {
+                try (ShardReader reader = ShardReader.open(
+                        ShardReaderOptions.of(pattern).inStoredOrder(), 0)) {
+                    while (reader.hasNext()) {
+                        for (String line : reader.next().caption().split("\n")) {
+                            if (!line.isBlank()) {
+                                captions.add(line);
+                            }
+                        }
+                    }
+                }
+            }
+            Checks.checkArgument(!captions.isEmpty(), "no captions in %s", shards);
+            BpeTokenizer.train(captions, vocabSize, contextLength).save(out);
+            System.out.printf(Locale.ROOT, "tokenizer: %s (%d ids, context %d) from %d captions%n",
+                    out, vocabSize, contextLength, captions.size());
             return 0;
         }
     }
