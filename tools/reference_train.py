@@ -8,7 +8,7 @@ id for id by align-data's TokenizerParityTest), and writes an align model folder
         --like ALIGN_MODEL_DIR --out OUT_MODEL_DIR [--tokenizer DIR/tokenizer.json] \\
         [--steps 600 --batch 256 --lr 1e-3 --warmup 50 --wd 0.1 --seed 0 --threads 2]
 
-Recipe (OpenCLIP's, as /work/shared/bench/openclip_train.py runs it; see tools/README.md):
+Recipe (OpenCLIP's, as the peer trainer openclip_train.py runs it; see tools/README.md):
 - model: the dimensions of ``--like``'s model.json; OpenCLIP's CLIP initialisation by default
   (``--init openclip``: PyTorch's default init in the image tower's blocks and the MLP biases,
   OpenAI's normal init in the text tower) or align's (``--init align``: OpenAI's init in both
