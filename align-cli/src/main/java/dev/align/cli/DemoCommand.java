@@ -68,8 +68,8 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     // Measured (benchmarks/README.md, "The demo"): the old 400 x 128 stopped at 38% because the
-    // model was undertrained, not because circles are hard to draw at 32 px; 900 x 128 with the
-    // shorter context reaches the 80% the demo promises in about the same minutes.
+    // model was undertrained, not because circles cannot be drawn at 32 px: 700 x 128 gives 65%,
+    // 800 x 128 75%, 900 x 128 82-86%. Batch 128 beats 64 and 256 at the same samples.
     static final long SYNTHETIC_STEPS = 900;
     static final int SYNTHETIC_BATCH = 128;
     static final double SYNTHETIC_LR = 1e-3;
@@ -79,8 +79,10 @@ final class DemoCommand implements Callable<Integer> {
      * tower, whose cost grows with it, runs on half the tiny preset's 32.
      */
     static final int SYNTHETIC_CONTEXT = 16;
-    static final long EMOJI_STEPS = 800;
-    static final int EMOJI_BATCH = 256;
+    // The recipe study's choice (benchmarks/README.md): at 204,800 samples, about 10 minutes on
+    // 2 quiet cores, batch 128 beat 256 and 64 on OpenMoji zero-shot and retrieval.
+    static final long EMOJI_STEPS = 1600;
+    static final int EMOJI_BATCH = 128;
     private static final int EMOJI_STEPS_AFTER_IMPORT = 4;
 
     /** One command of the demo: what it shows, and its arguments to {@code ./align}. */
