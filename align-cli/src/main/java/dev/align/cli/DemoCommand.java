@@ -74,9 +74,9 @@ final class DemoCommand implements Callable<Integer> {
     static final int SYNTHETIC_BATCH = 128;
     static final double SYNTHETIC_LR = 1e-3;
     /**
-     * Tokens per synthetic caption: the longest ("a picture of two little purple triangles at
-     * the bottom left" and the like) is 13 with start and end, so 16 loses nothing, and the text
-     * tower, whose cost grows with it, runs on half the tiny preset's 32.
+     * Tokens per synthetic caption: the longest of the 8,000 captions is 13 with start and end
+     * (counted with the import's own tokenizer), so 16 loses nothing, and the text tower, whose
+     * cost grows with it, runs on half the tiny preset's 32.
      */
     static final int SYNTHETIC_CONTEXT = 16;
     // The recipe study's choice (benchmarks/README.md): at 204,800 samples, about 10 minutes on
