@@ -1,5 +1,9 @@
 package dev.align.data.internal;
 
+import static dev.align.core.SplitMix64.mix;
+
+import dev.align.core.SplitMix64;
+
 /**
  * Derives independent seeds from a run seed and a few indices (epoch, sample position, purpose),
  * so every random decision in the pipeline depends only on those numbers and never on timing or
@@ -17,14 +21,8 @@ public final class Seeds {
     public static long derive(long seed, long... parts) {
         long h = mix(seed);
         for (long p : parts) {
-            h = mix(h ^ mix(p + 0x9E3779B97F4A7C15L));
+            h = mix(h ^ mix(p + SplitMix64.GOLDEN_GAMMA));
         }
         return h;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }
