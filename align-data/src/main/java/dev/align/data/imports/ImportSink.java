@@ -27,6 +27,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where every importer writes: samples into shards, skip counts, and at {@link #finish()} the
@@ -52,7 +54,7 @@ final class ImportSink implements AutoCloseable {
     /** The templates file of an evaluation folder (one template per line, {@code {}}). */
     static final String TEMPLATES_FILE = "templates.txt";
 
-    private static final System.Logger LOG = System.getLogger(ImportSink.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ImportSink.class);
     /** Seed part of the shard order, apart from the per-item parts importers derive. */
     private static final long SHARD_ORDER = 0x4F52444552L;
 
@@ -151,7 +153,7 @@ final class ImportSink implements AutoCloseable {
     void skip(String reason, String item, String detail) {
         skipped.merge(reason, 1L, Long::sum);
         skippedTotal++;
-        LOG.log(System.Logger.Level.WARNING, "skipped " + reason + ": " + item + ": " + detail);
+        LOG.warn("skipped {}: {}: {}", reason, item, detail);
         listener.progress(written, skippedTotal, total);
     }
 

@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An endless, seekable {@link ImageTextSource} over WebDataset shards: samples from a
@@ -55,7 +57,7 @@ import java.util.function.Function;
  */
 public final class ShardSource implements ImageTextSource {
 
-    private static final System.Logger LOG = System.getLogger(ShardSource.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ShardSource.class);
     private static final long CROP = 3;
     /** Encoded bytes kept for cheap seeks back, at most. */
     static final long HISTORY_LIMIT_BYTES = 1L << 30;
@@ -368,6 +370,6 @@ public final class ShardSource implements ImageTextSource {
 
     private void record(Skip skip) {
         count(skip);
-        LOG.log(System.Logger.Level.WARNING, skip.message());
+        LOG.warn(skip.message());
     }
 }
