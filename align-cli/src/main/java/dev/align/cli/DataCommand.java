@@ -1,10 +1,10 @@
 package dev.align.cli;
 
 import dev.align.core.json.Json;
+import dev.align.core.progress.ProgressLine;
 import dev.align.data.imports.EmojiImporter;
 import dev.align.data.imports.FashionMnistImporter;
 import dev.align.data.imports.ImageFolderImporter;
-import dev.align.data.imports.ImportListener;
 import dev.align.data.imports.ImportOptions;
 import dev.align.data.imports.ImportSummary;
 import dev.align.data.imports.Importer;
@@ -164,12 +164,10 @@ final class DataCommand {
                 default -> throw new IllegalArgumentException("unknown KIND '" + kind + "': use "
                         + "synthetic, emoji, openmoji, openclipart, fashion-mnist or imagefolder");
             };
-            ProgressLine progress = new ProgressLine(k);
             ImportSummary summary;
-            try {
-                summary = importer.run(options, progress);
-            } finally {
-                progress.end();
+            try (ProgressLine line = ProgressLine.on(System.err, k)) {
+                summary = importer.run(options, (written, skipped, total) -> line.update(
+                        written + skipped, total, written + " written, " + skipped + " skipped"));
             }
             System.out.println(Json.write(summary));
             return 0;
@@ -195,43 +193,6 @@ final class DataCommand {
                         + "got " + hex);
             }
             return Integer.parseInt(h, 16);
-        }
-    }
-
-    /** One stderr line, rewritten at most twice a second, ended when the import finishes. */
-    private static final class ProgressLine implements ImportListener {
-        private final String kind;
-        private long last;
-        private long written;
-        private long skipped;
-        private long total = -1;
-
-        ProgressLine(String kind) {
-            this.kind = kind;
-        }
-
-        @Override
-        public void progress(long written, long skipped, long total) {
-            long now = System.nanoTime();
-            if (now - last >= 500_000_000L) {
-                last = now;
-                print(written, skipped, total);
-            }
-            this.written = written;
-            this.skipped = skipped;
-            this.total = total;
-        }
-
-        void end() {
-            print(written, skipped, total);
-            System.err.println();
-        }
-
-        private void print(long written, long skipped, long total) {
-            System.err.print("\r" + kind + ": " + written + " written, " + skipped + " skipped"
-                    + (total >= 0 ? " (" + (written + skipped) + " of " + total + " visited)"
-                    : ""));
-            System.err.flush();
         }
     }
 }
