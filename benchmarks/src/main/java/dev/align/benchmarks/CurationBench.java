@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.DataType;
 import dev.align.curation.dfn.DfnScorer;
 import dev.align.curation.metaclip.BalanceDecision;
 import dev.align.curation.metaclip.EntryCounts;
-import dev.align.curation.metaclip.MatchBench;
 import dev.align.curation.metaclip.MetaClipBalancer;
 import dev.align.curation.metaclip.MetadataMatcher;
 import dev.align.curation.metaclip.PairIds;

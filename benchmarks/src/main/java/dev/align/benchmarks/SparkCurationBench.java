@@ -1,10 +1,13 @@
-package dev.align.spark;
+package dev.align.benchmarks;
 
 import dev.align.curation.metaclip.BalanceDecision;
 import dev.align.curation.metaclip.EntryCounts;
 import dev.align.curation.metaclip.MetaClipBalancer;
 import dev.align.curation.metaclip.MetadataMatcher;
 import dev.align.curation.metaclip.PairIds;
+import dev.align.spark.MetaClipJob;
+import dev.align.spark.MetaClipSummary;
+import dev.align.spark.PoolSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +31,15 @@ import org.apache.spark.sql.types.StructType;
  * decisions parquet.
  *
  * <pre>
- * java [Spark's --add-opens flags] -cp ... dev.align.spark.CurationBench INPUTS_DIR WORK_DIR
+ * java [align-spark's spark.java17.flags] \
+ *     -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath-spark.txt)" \
+ *     dev.align.benchmarks.SparkCurationBench INPUTS_DIR WORK_DIR
  *     [pairs=1000000] [threshold=200] [master=local[2]] [threads=2]
  * </pre>
  */
-public final class CurationBench {
+public final class SparkCurationBench {
 
-    private CurationBench() {}
+    private SparkCurationBench() {}
 
     /**
      * Runs the benchmark and prints its figures.
