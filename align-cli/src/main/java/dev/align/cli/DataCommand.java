@@ -15,6 +15,7 @@ import dev.align.data.shards.ShardInspector;
 import dev.align.data.shards.ShardSummary;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,6 +64,9 @@ final class DataCommand {
                         + "(also writes eval/, one class per annotation, and labels.txt)",
                 "  openclipart    Openclipart drawings with their noisy titles and keywords",
                 "  fashion-mnist  Fashion-MNIST with templated captions (also writes eval/)",
+                "  imagefolder    any folder with one sub-folder per class (--source DIR), "
+                        + "captioned \"a photo of a {class}.\" and the like (--eval-per-class N "
+                        + "holds N per class out into eval/)",
                 "Real sets are fetched on first use by tools/fetch/fetch KIND into "
                         + "$ALIGN_CACHE/KIND (default ~/.cache/align/KIND).",
                 "OUT gets 00000.tar, 00001.tar, ... (KEY.png + KEY.txt + KEY.json; samples in "
@@ -74,6 +78,10 @@ final class DataCommand {
                         + "suits the set) and labels.txt (the set's class names, for "
                         + "./align eval zero-shot --classes). Progress goes to stderr."})
     static final class Import implements Callable<Integer> {
+        /** Every KIND the command imports (the help lists each; DataCommandTest checks). */
+        static final List<String> KINDS = List.of("synthetic", "emoji", "openmoji",
+                "openclipart", "fashion-mnist", "imagefolder");
+
         @Parameters(paramLabel = "KIND",
                 description = "synthetic, emoji, openmoji, openclipart, fashion-mnist or "
                         + "imagefolder (any folder with one sub-folder per class: --source DIR).")
@@ -162,7 +170,7 @@ final class DataCommand {
                 case "imagefolder" -> new ImageFolderImporter(source,
                         Math.max(0, evalPerClass));
                 default -> throw new IllegalArgumentException("unknown KIND '" + kind + "': use "
-                        + "synthetic, emoji, openmoji, openclipart, fashion-mnist or imagefolder");
+                        + "one of " + String.join(", ", KINDS));
             };
             ImportSummary summary;
             try (ProgressLine line = ProgressLine.on(System.err, k)) {

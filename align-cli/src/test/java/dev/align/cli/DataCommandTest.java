@@ -122,4 +122,18 @@ class DataCommandTest {
                 "--vocab-size", "100");
         assertTrue(err.contains("vocab size must be >= 514"), err);
     }
+
+    @Test
+    void importHelpListsEveryKindAndAnUnknownOneNamesThemAll() {
+        Cli.Result help = Cli.run("data", "import", "--help");
+        assertEquals(0, help.status(), help.err());
+        for (String kind : DataCommand.Import.KINDS) {
+            assertTrue(help.out().lines().anyMatch(l -> l.startsWith("  " + kind + " ")),
+                    "data import --help lacks " + kind + ":\n" + help.out());
+        }
+        Cli.Result bad = Cli.run("data", "import", "nosuchkind", "--out", "x");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("one of " + String.join(", ", DataCommand.Import.KINDS)),
+                bad.err());
+    }
 }
