@@ -14,7 +14,8 @@ import picocli.CommandLine;
 /**
  * Every {@code ./align} command in README.md's shell blocks parses against the real command
  * line: its subcommands and options exist and its required options are given. Optional parts
- * written {@code [--option VALUE]} are included; {@code a|b|c} alternatives take the first.
+ * written {@code [--option VALUE]} are included; {@code a|b|c} alternatives take the first;
+ * a redirection or a pipe ends the command.
  */
 class ReadmeCommandsTest {
 
@@ -93,6 +94,9 @@ class ReadmeCommandsTest {
         }
         List<String> out = new ArrayList<>();
         for (String w : words) {
+            if (w.startsWith(">") || w.equals("|")) {
+                break;                                             // a redirection or a pipe
+            }
             out.add(w.contains("|") && !w.contains("{") ? w.substring(0, w.indexOf('|')) : w);
         }
         return out.subList(1, out.size());                         // drop "./align"
@@ -126,5 +130,7 @@ class ReadmeCommandsTest {
         }
         assertTrue(words("./align eval zero-shot [--templates identity|simple|FILE] --model 'a b'")
                 .equals(List.of("eval", "zero-shot", "--templates", "identity", "--model", "a b")));
+        assertTrue(words("./align model config --preset tiny > my.json")
+                .equals(List.of("model", "config", "--preset", "tiny")));
     }
 }
