@@ -1,5 +1,6 @@
 package dev.align.cli;
 
+import dev.align.core.Checks;
 import dev.align.core.json.Json;
 import dev.align.core.progress.ProgressLine;
 import dev.align.data.imports.EmojiImporter;
@@ -8,13 +9,18 @@ import dev.align.data.imports.ImageFolderImporter;
 import dev.align.data.imports.ImportOptions;
 import dev.align.data.imports.ImportSummary;
 import dev.align.data.imports.Importer;
+import dev.align.data.imports.MdiImporter;
 import dev.align.data.imports.OpenClipartImporter;
 import dev.align.data.imports.OpenMojiImporter;
 import dev.align.data.imports.SyntheticImporter;
 import dev.align.data.shards.ShardInspector;
+import dev.align.data.shards.ShardReader;
+import dev.align.data.shards.ShardReaderOptions;
 import dev.align.data.shards.ShardSummary;
+import dev.align.data.text.BpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -25,7 +31,8 @@ import picocli.CommandLine.Parameters;
 /** {@code ./align data}: the data pipeline's commands. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Import data sets into WebDataset shards; inspect shards.",
-        subcommands = {DataCommand.Import.class, DataCommand.Inspect.class})
+        subcommands = {DataCommand.Import.class, DataCommand.Inspect.class,
+            DataCommand.TokenizerCmd.class})
 final class DataCommand {
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -53,6 +60,54 @@ final class DataCommand {
         }
     }
 
+    @Command(name = "tokenizer", mixinStandardHelpOptions = true,
+            description = {"Train a CLIP-style byte-level BPE tokenizer on the captions of one or "
+                    + "more shard sets, so that a run can train on several imports at once "
+                    + "(name them joined by '::' in its data.shards) with one vocabulary.",
+                "Every line of every caption counts once per sample, in stored order; the "
+                        + "result is deterministic."})
+    static final class TokenizerCmd implements Callable<Integer> {
+        @Option(names = "--shards", required = true, paramLabel = "SHARDS",
+                description = "Shards, brace patterns allowed; repeat for several sets.")
+        List<String> shards;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE",
+                description = "The tokenizer.json to write (atomically).")
+        Path out;
+
+        @Option(names = "--vocab-size", defaultValue = "1000", paramLabel = "N",
+                description = "Ids, >= 514 and at most the model's text vocabulary (tiny 1000, "
+                        + "small 8000). Default: ${DEFAULT-VALUE}.")
+        int vocabSize;
+
+        @Option(names = "--context-length", defaultValue = "32", paramLabel = "T",
+                description = "Tokens per caption, at most the model's context length. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        int contextLength;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> captions = new ArrayList<>();
+            for (String pattern : shards) {
+                try (ShardReader reader = ShardReader.open(
+                        ShardReaderOptions.of(pattern).inStoredOrder(), 0)) {
+                    while (reader.hasNext()) {
+                        for (String line : reader.next().caption().split("\n")) {
+                            if (!line.isBlank()) {
+                                captions.add(line);
+                            }
+                        }
+                    }
+                }
+            }
+            Checks.checkArgument(!captions.isEmpty(), "no captions in %s", shards);
+            BpeTokenizer.train(captions, vocabSize, contextLength).save(out);
+            System.out.printf(Locale.ROOT, "tokenizer: %s (%d ids, context %d) from %d captions%n",
+                    out, vocabSize, contextLength, captions.size());
+            return 0;
+        }
+    }
+
     @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Turn a data set into WebDataset shards a training config can name.",
                 "KIND is one of:",
@@ -64,6 +119,7 @@ final class DataCommand {
                         + "(also writes eval/, one class per annotation, and labels.txt)",
                 "  openclipart    Openclipart drawings with their noisy titles and keywords",
                 "  fashion-mnist  Fashion-MNIST with templated captions (also writes eval/)",
+                "  mdi            Material Design Icons, names, aliases and tags as captions",
                 "  imagefolder    any folder with one sub-folder per class (--source DIR), "
                         + "captioned \"a photo of a {class}.\" and the like (--eval-per-class N "
                         + "holds N per class out into eval/)",
@@ -80,11 +136,11 @@ final class DataCommand {
     static final class Import implements Callable<Integer> {
         /** Every KIND the command imports (the help lists each; DataCommandTest checks). */
         static final List<String> KINDS = List.of("synthetic", "emoji", "openmoji",
-                "openclipart", "fashion-mnist", "imagefolder");
+                "openclipart", "fashion-mnist", "mdi", "imagefolder");
 
         @Parameters(paramLabel = "KIND",
-                description = "synthetic, emoji, openmoji, openclipart, fashion-mnist or "
-                        + "imagefolder (any folder with one sub-folder per class: --source DIR).")
+                description = "synthetic, emoji, openmoji, openclipart, fashion-mnist, mdi "
+                        + "or imagefolder (any folder with one sub-folder per class: --source DIR).")
         String kind;
 
         @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -97,8 +153,8 @@ final class DataCommand {
         long count;
 
         @Option(names = "--image-size", paramLabel = "PX", defaultValue = "0",
-                description = "Longer side of the written images: synthetic and openmoji draw "
-                        + "at this size (default 64), openclipart scales down to it (default "
+                description = "Longer side of the written images: synthetic, openmoji and mdi "
+                        + "draw at this size (default 64), openclipart scales down to it (default "
                         + "256), emoji and fashion-mnist keep their 64 and 28 px unless this is "
                         + "smaller.")
         int imageSize;
@@ -155,6 +211,10 @@ final class DataCommand {
         @Override
         public Integer call() throws IOException {
             String k = kind.toLowerCase(Locale.ROOT);
+            // KINDS is the one list of kinds: the help is checked against it, and a case below
+            // that is missing from it cannot be reached.
+            Checks.checkArgument(KINDS.contains(k), "unknown KIND '%s': use one of %s", kind,
+                    String.join(", ", KINDS));
             ImportOptions options = new ImportOptions(out, seed, shardSize, count, imageSize,
                     vocabSize, contextLength, parseRgb(background));
             Importer importer = switch (k) {
@@ -165,12 +225,13 @@ final class DataCommand {
                 case "openmoji" -> new OpenMojiImporter(source(k),
                         evalPerClass < 0 ? Integer.MAX_VALUE : evalPerClass);
                 case "openclipart" -> new OpenClipartImporter(source(k));
+                case "mdi" -> new MdiImporter(source(k));
                 case "fashion-mnist" -> new FashionMnistImporter(source(k), evalPerClass < 0
                         ? FashionMnistImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);
                 case "imagefolder" -> new ImageFolderImporter(source,
                         Math.max(0, evalPerClass));
-                default -> throw new IllegalArgumentException("unknown KIND '" + kind + "': use "
-                        + "one of " + String.join(", ", KINDS));
+                default -> throw new IllegalStateException("KINDS lists '" + k
+                        + "' but no importer is wired to it");
             };
             ImportSummary summary;
             try (ProgressLine line = ProgressLine.on(System.err, k)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.data.shards.ShardWriter;
+import dev.align.data.text.BpeTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -135,5 +136,32 @@ class DataCommandTest {
         assertEquals(2, bad.status());
         assertTrue(bad.err().contains("one of " + String.join(", ", DataCommand.Import.KINDS)),
                 bad.err());
+    }
+
+    @Test
+    void tokenizerTrainsOnTheCaptionLinesOfSeveralShardSets() throws Exception {
+        byte[] png = java.util.Base64.getDecoder().decode(
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+        try (ShardWriter w = new ShardWriter(dir.resolve("a"), 10)) {
+            w.write("a0", "png", png, "grinning face, smile", null);
+            w.write("a1", "png", png, "red apple\nan apple, fruit", null);
+        }
+        try (ShardWriter w = new ShardWriter(dir.resolve("b"), 10)) {
+            w.write("b0", "png", png, "IMG_0042.png", null);
+        }
+        Path tok = dir.resolve("tok.json");
+        String out = run(0, "data", "tokenizer", "--shards", dir.resolve("a/00000.tar").toString(),
+                "--shards", dir.resolve("b/{00000..00000}.tar").toString(), "--out",
+                tok.toString(), "--vocab-size", "600", "--context-length", "16");
+        assertTrue(out.contains("from 4 captions"), out);
+        BpeTokenizer expected = BpeTokenizer.train(java.util.List.of("grinning face, smile",
+                "red apple", "an apple, fruit", "IMG_0042.png"), 600, 16);
+        BpeTokenizer got = BpeTokenizer.load(tok);
+        for (String c : java.util.List.of("grinning apple", "img_0042.png fruit", "unseen words")) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.encode(c), got.encode(c), c);
+        }
+        String err = run(2, "data", "tokenizer", "--shards", dir.resolve("a/00000.tar").toString(),
+                "--out", tok.toString(), "--vocab-size", "100");
+        assertTrue(err.contains("vocabSize must be >= 514"), err);
     }
 }

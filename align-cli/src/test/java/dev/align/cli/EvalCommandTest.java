@@ -12,7 +12,7 @@ import dev.align.data.shards.ShardWriter;
 import dev.align.data.text.BpeTokenizer;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -36,17 +36,21 @@ class EvalCommandTest {
 
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
 
-    /** A random-init tiny model folder with a tokenizer trained on a few captions. */
     @BeforeAll
     static void modelFolder() throws IOException {
-        model = dir.resolve("model");
+        model = tinyModel(dir.resolve("model"));
+    }
+
+    /** A random-init tiny model folder at {@code at}, with a tokenizer trained on a few captions. */
+    static Path tinyModel(Path at) throws IOException {
         ClipConfig c = ClipConfig.preset("tiny");
         try (NDManager m = NDManager.newBaseManager()) {
-            ModelFolder.save(ClipModel.create(c, m, DataType.FLOAT32, 3), model);
+            ModelBundle.write(at, ClipModel.create(c, m, DataType.FLOAT32, 3), null, null);
         }
         List<String> captions = List.of("a photo of a red square.", "a bad photo of the blue disc.",
                 "itap of a green cross", "art of the small ciel", "a origami bleu");
-        BpeTokenizer.train(captions, 560, c.text().contextLength()).save(model.resolve("tokenizer.json"));
+        BpeTokenizer.train(captions, 560, c.text().contextLength()).save(at.resolve("tokenizer.json"));
+        return at;
     }
 
     static byte[] png(Color colour, int w, int h) throws IOException {

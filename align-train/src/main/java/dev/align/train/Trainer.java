@@ -12,15 +12,15 @@ import dev.align.core.data.ImageTextSource;
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.json.Json;
 import dev.align.models.clip.ClipModel;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import dev.align.models.io.OpenClipWeights;
+import dev.align.models.io.Provenance;
 import dev.align.models.loss.ChunkedInfoNceLoss;
 import dev.align.models.loss.ChunkedSigLipLoss;
 import dev.align.models.loss.InfoNceLoss;
 import dev.align.models.loss.SigLipLoss;
 import dev.align.models.vision.PatchDropout;
 import dev.align.train.checkpoint.Checkpoints;
-import dev.align.train.checkpoint.Provenance;
 import dev.align.train.checkpoint.TrainState;
 import dev.align.train.config.LossSpec;
 import dev.align.train.config.TrainConfig;
@@ -56,10 +56,11 @@ import org.slf4j.LoggerFactory;
  * global-norm clipping, {@code logit_scale} clamped to [0, ln 100] after every step, and the loss
  * over the whole global batch however small the micro-batches (gradient caching). Writes to its
  * output folder {@code metrics.jsonl}, {@code training.png}, {@code checkpoints/} and the final
- * {@code model/} folder (with the run's {@code tokenizer.json} when the data names one), and
- * with an {@code eval} block {@code eval.jsonl} (an {@link Evaluation} of the live model every N
- * steps, which leaves the weights bit-identical); {@link #open} with {@code resume} continues
- * from the newest valid checkpoint and ends with the same weights as a run that never stopped.
+ * {@code model/} folder ({@link ModelBundle}, with the run's tokenizer when the data names one),
+ * and with an {@code eval} block {@code eval.jsonl} (an {@link Evaluation} of the live model
+ * every N steps, which leaves the weights bit-identical); {@link #open} with {@code resume}
+ * continues from the newest valid checkpoint and ends with the same weights as a run that never
+ * stopped.
  */
 public final class Trainer implements AutoCloseable {
 
@@ -208,13 +209,9 @@ public final class Trainer implements AutoCloseable {
                     checkpoints.save(model, optimizer, state, provenance);
                 }
             }
-            Path modelDir = out.resolve("model");
-            ModelFolder.save(model, modelDir);
-            AtomicFiles.write(modelDir.resolve("provenance.json"), Json.write(provenance).getBytes(StandardCharsets.UTF_8));
-            if (cfg.data().tokenizer() != null) {                             // eval encodes text with it
-                AtomicFiles.write(modelDir.resolve("tokenizer.json"),
-                        Files.readAllBytes(Path.of(cfg.data().tokenizer())));
-            }
+            Path modelDir = out.resolve("model");                             // eval encodes text with its tokenizer
+            ModelBundle.write(modelDir, model, cfg.data().tokenizer() == null ? null
+                    : Path.of(cfg.data().tokenizer()), provenance);
             TrainingPlot.write(metrics.history(), evaluation.history(), out.resolve("training.png"));
             double elapsed = (System.nanoTime() - start) / 1e9;
             return new TrainResult(state.step(), loss, modelDir, metrics.history().isEmpty() ? 0

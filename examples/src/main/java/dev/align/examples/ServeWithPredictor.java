@@ -5,12 +5,11 @@ import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
-import dev.align.data.text.Tokenizer;
 import dev.align.eval.djl.ClipDjl;
 import dev.align.eval.djl.ClipImageTranslator;
 import dev.align.eval.djl.ClipTextTranslator;
 import dev.align.eval.djl.ClipTowerBlock.Tower;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -42,15 +41,13 @@ public final class ServeWithPredictor {
     public static void main(String[] args) throws Exception {
         Path modelDir = Path.of(args[0]);
         List<String> texts = Arrays.asList(args).subList(2, args.length);
-        int contextLength = ModelFolder.config(modelDir).text().contextLength();
-        Tokenizer tokenizer = Tokenizer.load(modelDir.resolve("tokenizer.json"), contextLength);
-        try (Model imageTower = ClipDjl.load(modelDir, Tower.IMAGE, Device.cpu());
+        try (ModelBundle bundle = ModelBundle.read(modelDir);           // config + tokenizer
+             Model imageTower = ClipDjl.load(modelDir, Tower.IMAGE, Device.cpu());
              Model textTower = ClipDjl.load(modelDir, Tower.TEXT, Device.cpu());
              Predictor<Image, float[]> images = imageTower.newPredictor(
                      new ClipImageTranslator(ClipDjl.imageSize(imageTower)));
              Predictor<String, float[]> captions = textTower.newPredictor(
-                     new ClipTextTranslator(tokenizer));
-             AutoCloseable ownsTokenizer = tokenizer instanceof AutoCloseable c ? c : () -> { }) {
+                     new ClipTextTranslator(bundle.tokenizer()))) {
             Image image = ImageFactory.getInstance().fromFile(Path.of(args[1]));
             float[] embedding = images.predict(image);                  // [E], unit length
             System.out.printf(Locale.ROOT, "image embedding: %d values, starting %.4f %.4f %.4f%n",

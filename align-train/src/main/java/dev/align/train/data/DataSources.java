@@ -7,12 +7,10 @@ import dev.align.core.data.ImageTextSource;
 import dev.align.data.image.ImageTransform;
 import dev.align.data.shards.ShardReaderOptions;
 import dev.align.data.shards.ShardSource;
-import dev.align.data.text.BpeTokenizer;
-import dev.align.data.text.HuggingFaceTokenizer;
 import dev.align.data.text.Tokenizer;
-import dev.align.data.text.TokenizerFormatException;
 import dev.align.models.config.ClipConfig;
 import dev.align.models.config.TextConfig;
+import dev.align.models.io.ModelBundle;
 import dev.align.train.Seeds;
 import dev.align.train.config.DataSpec;
 import dev.align.train.config.TrainConfig;
@@ -68,40 +66,15 @@ public final class DataSources {
     }
 
     /**
-     * Loads a {@code tokenizer.json}: CLIP-style BPE in Java when it is one, else through DJL's
-     * HuggingFace tokenizers with the model's context length; then checks it fits the tower.
+     * Loads the run's {@code tokenizer.json} by the one rule every model folder reader uses
+     * ({@link ModelBundle#loadTokenizer}): it must fit the model's text tower.
      *
      * @throws IllegalArgumentException naming both numbers when it does not fit
      */
     public static Tokenizer tokenizer(Path file, TextConfig text) throws IOException {
         checkArgument(Files.isRegularFile(file), "data.tokenizer %s does not exist (./align data "
                 + "import writes tokenizer.json beside the shards)", file);
-        Tokenizer tokenizer;
-        try {
-            tokenizer = BpeTokenizer.load(file);
-        } catch (TokenizerFormatException e) {
-            tokenizer = HuggingFaceTokenizer.load(file, text.contextLength());
-        }
-        try {
-            checkArgument(tokenizer.vocabSize() <= text.vocabSize(), "tokenizer %s has %s ids but "
-                    + "the model's text tower embeds only %s (text.vocabSize): import with "
-                    + "--vocab-size %s or less, or use a model with a larger vocabulary", file,
-                    tokenizer.vocabSize(), text.vocabSize(), text.vocabSize());
-            checkArgument(tokenizer.contextLength() <= text.contextLength(), "tokenizer %s encodes "
-                    + "%s tokens per caption but the model's text tower takes %s "
-                    + "(text.contextLength): import with --context-length %s", file,
-                    tokenizer.contextLength(), text.contextLength(), text.contextLength());
-        } catch (IllegalArgumentException e) {
-            if (tokenizer instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
-        }
-        return tokenizer;
+        return ModelBundle.loadTokenizer(file, text);
     }
 
     /** A source that also closes its native tokenizer. */
