@@ -6,10 +6,12 @@ package dev.align.core;
  * mixer of align: every derived seed and every hash coin goes through {@link #mix(long)}, which
  * maps nearby inputs to unrelated outputs.
  *
- * <p>Callers combine their inputs before mixing, each in its own documented way (for example
- * {@code mix(seed + stream * GOLDEN_GAMMA)}); those combinations are part of each caller's
- * output and are kept as they are, so that seeds, shards and curation decisions written by
- * earlier versions stay bit-identical.
+ * <p>A seed for a purpose is {@link #derive(long, long...)}: the run seed and a few indices
+ * (epoch, sample position, stream), so every random decision depends only on those numbers and
+ * never on timing or on how many threads ran. A few older callers combine their inputs before
+ * mixing in their own documented way (for example {@code mix(seed + stream * GOLDEN_GAMMA)});
+ * those combinations are part of their output and are kept as they are, so that seeds, shards and
+ * curation decisions written by earlier versions stay bit-identical.
  */
 public final class SplitMix64 {
 
@@ -29,5 +31,22 @@ public final class SplitMix64 {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * A seed for {@code parts} under {@code seed}: {@code h = mix(seed)}, then for each part
+     * {@code h = mix(h ^ mix(part + GOLDEN_GAMMA))}, so {@code derive(s, 1, 2)} and
+     * {@code derive(s, 2, 1)} differ.
+     *
+     * @param seed the run's seed
+     * @param parts indices that name the purpose, in order
+     * @return the derived seed
+     */
+    public static long derive(long seed, long... parts) {
+        long h = mix(seed);
+        for (long p : parts) {
+            h = mix(h ^ mix(p + GOLDEN_GAMMA));
+        }
+        return h;
     }
 }

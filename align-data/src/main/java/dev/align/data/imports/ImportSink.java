@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.json.Json;
 import dev.align.data.folder.ImageFolder;
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import dev.align.data.shards.ShardWriter;
 import dev.align.data.text.BpeTokenizer;
 import java.awt.image.BufferedImage;
@@ -280,7 +280,7 @@ final class ImportSink implements AutoCloseable {
         try (SampleSpool s = spool) {
             writer = new ShardWriter(options.out(), options.shardSize());
             long key = 0;
-            for (SampleSpool.Entry e : s.shuffled(Seeds.derive(options.seed(), SHARD_ORDER))) {
+            for (SampleSpool.Entry e : s.shuffled(SplitMix64.derive(options.seed(), SHARD_ORDER))) {
                 writer.write(String.format("%09d", key++), "png", e.png(), e.caption(), e.json());
             }
         }

@@ -5,7 +5,7 @@ import static dev.align.core.Checks.checkState;
 
 import dev.align.data.image.ImageDecodeException;
 import dev.align.data.image.ImageDecoder;
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,12 +101,12 @@ public final class ShardReader implements Iterator<Sample>, AutoCloseable {
         this.decoder = new ImageDecoder(options.maxImagePixels(), ImageDecoder.WHITE);
         List<String> shards = new ArrayList<>(options.shards());
         if (options.shuffleShards()) {
-            Collections.shuffle(shards, new Random(Seeds.derive(options.seed(), epoch,
+            Collections.shuffle(shards, new Random(SplitMix64.derive(options.seed(), epoch,
                     SHARD_ORDER)));
         }
         this.order = List.copyOf(shards);
-        this.bufferRng = new Random(Seeds.derive(options.seed(), epoch, SAMPLE_ORDER));
-        this.interleaveRng = new Random(Seeds.derive(options.seed(), epoch, INTERLEAVE_ORDER));
+        this.bufferRng = new Random(SplitMix64.derive(options.seed(), epoch, SAMPLE_ORDER));
+        this.interleaveRng = new Random(SplitMix64.derive(options.seed(), epoch, INTERLEAVE_ORDER));
         // One thread per shard in flight: a parser blocks on its full queue until the consumer
         // takes from it, so every started shard needs a thread of its own.
         int inFlight = inFlightLimit(options);

@@ -7,7 +7,7 @@ import dev.align.core.data.ImageTextBatch;
 import dev.align.core.data.ImageTextSource;
 import dev.align.data.image.ImageDecodeException;
 import dev.align.data.image.ImageTransform;
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -223,7 +223,7 @@ public final class ShardSource implements ImageTextSource {
             int imageValues, int stripe, int stripes, ImageDecodeException[] failed) {
         for (int j = stripe; j < round.length; j += stripes) {
             try {
-                transform.apply(round[j].image(), Seeds.derive(options.seed(), first + j, CROP),
+                transform.apply(round[j].image(), SplitMix64.derive(options.seed(), first + j, CROP),
                         pixels, (base + j) * imageValues);
             } catch (ImageDecodeException e) {
                 failed[j] = e;
