@@ -12,21 +12,30 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * Every {@code ./align} command in README.md's shell blocks parses against the real command
- * line: its subcommands and options exist and its required options are given. Optional parts
+ * Every {@code ./align} command in the shell blocks of README.md, benchmarks/README.md and
+ * tools/README.md parses against the real command line: its subcommands and options exist and its required options are given. Optional parts
  * written {@code [--option VALUE]} are included; {@code a|b|c} alternatives take the first;
  * a redirection or a pipe ends the command.
  */
 class ReadmeCommandsTest {
 
-    /** The {@code ./align} commands of the README's bash blocks, continuation lines joined. */
+    /** The docs whose commands are checked. */
+    static final List<Path> DOCS = List.of(Path.of("..", "README.md"),
+            Path.of("..", "benchmarks", "README.md"), Path.of("..", "tools", "README.md"));
+
+    /**
+     * The {@code ./align} commands of a Markdown file's bash (or untyped) code blocks,
+     * continuation lines joined.
+     */
     static List<String> commands(Path readme) throws IOException {
         List<String> out = new ArrayList<>();
+        boolean inBlock = false;
         boolean inBash = false;
         StringBuilder pending = null;
         for (String line : Files.readAllLines(readme)) {
             if (line.startsWith("```")) {
-                inBash = line.equals("```bash");
+                inBlock = !inBlock;                        // a fence opens or closes a block
+                inBash = inBlock && (line.equals("```bash") || line.equals("```"));
                 continue;
             }
             if (!inBash) {
@@ -104,8 +113,13 @@ class ReadmeCommandsTest {
 
     @Test
     void everyReadmeCommandParses() throws IOException {
-        List<String> commands = commands(Path.of("..", "README.md"));
+        List<String> commands = new ArrayList<>();
+        for (Path doc : DOCS) {
+            commands.addAll(commands(doc));
+        }
         assertTrue(commands.size() >= 15, "found only " + commands);
+        assertTrue(commands.stream().anyMatch(c -> c.startsWith("./align eval retrieval --model "
+                + "runs/emoji-reference")), "tools/README.md's command not found: " + commands);
         List<String> failures = new ArrayList<>();
         for (String command : commands) {
             try {
@@ -117,6 +131,23 @@ class ReadmeCommandsTest {
         if (!failures.isEmpty()) {
             fail("README commands that ./align rejects:\n" + String.join("\n", failures));
         }
+    }
+
+    @Test
+    void theReadmeImportsEveryKindDataImportTakes() throws IOException {
+        java.util.Set<String> shown = new java.util.TreeSet<>();
+        for (String command : commands(Path.of("..", "README.md"))) {
+            String[] w = command.split("\\s+");
+            if (w.length > 3 && w[1].equals("data") && w[2].equals("import")) {
+                shown.addAll(List.of(w[3].split("\\|")));          // a|b|c: every alternative
+            }
+        }
+        java.util.Set<String> missing = new java.util.TreeSet<>(DataCommand.Import.KINDS);
+        missing.removeAll(shown);
+        assertTrue(missing.isEmpty(), "README.md shows no ./align data import of " + missing);
+        java.util.Set<String> unknown = new java.util.TreeSet<>(shown);
+        unknown.removeAll(DataCommand.Import.KINDS);
+        assertTrue(unknown.isEmpty(), "README.md imports kinds ./align does not take: " + unknown);
     }
 
     @Test
