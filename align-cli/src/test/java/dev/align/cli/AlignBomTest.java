@@ -20,7 +20,7 @@ class AlignBomTest {
 
     /** Modules that are built but not for users' dependencies: run by scripts, or the BOM. */
     private static final java.util.Set<String> NOT_PUBLISHED =
-            java.util.Set.of("align-bom", "benchmarks", "align-experiments");
+            java.util.Set.of("align-bom", "benchmarks");
 
     /** The repository root, from the module directory the tests run in. */
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -68,10 +68,28 @@ class AlignBomTest {
             }
         }
         assertEquals(modules, managed, "align-bom/pom.xml must manage every module of pom.xml");
+        assertEquals(managedVersion(root, "opencv"), bomVersion(deps, "opencv"),
+                "align-bom's org.openpnp:opencv must be the version align is built with");
 
         Element examples = read(ROOT.resolve("examples/pom.xml")).getDocumentElement();
         assertTrue(children(examples, "parent").isEmpty(), "examples/ must not inherit align's pom");
         assertEquals(version, text(children(examples, "properties").get(0), "align.version"),
                 "examples/pom.xml's align.version");
+    }
+
+    /** The version of {@code artifactId} in the parent's dependency management. */
+    private static String managedVersion(Element parentPom, String artifactId) {
+        Element deps = children(children(parentPom, "dependencyManagement").get(0),
+                "dependencies").get(0);
+        return bomVersion(deps, artifactId);
+    }
+
+    private static String bomVersion(Element dependencies, String artifactId) {
+        for (Element d : children(dependencies, "dependency")) {
+            if (artifactId.equals(text(d, "artifactId"))) {
+                return text(d, "version");
+            }
+        }
+        return null;
     }
 }
