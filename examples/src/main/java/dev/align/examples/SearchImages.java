@@ -3,20 +3,20 @@ package dev.align.examples;
 import dev.align.data.folder.ImageFolder;
 import dev.align.eval.embed.ClipEmbedder;
 import dev.align.eval.embed.EmbeddingResult;
+import dev.align.eval.retrieval.ImageSearch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
  * Text-to-image search over a folder: every image is embedded once, every query is encoded
- * through the model's own tokenizer, and images are ranked by cosine similarity.
+ * through the model's own tokenizer, and {@link ImageSearch} ranks the images by cosine
+ * similarity (unreadable files are left out). {@code ./align search} does the same, with a
+ * contact sheet.
  *
  * <pre>
  * examples/run SearchImages runs/demo/model photos/ "two small red circles" "a blue square"
@@ -41,37 +41,24 @@ public final class SearchImages {
      * @throws IOException if the model or the folder cannot be read
      */
     public static void main(String[] args) throws IOException {
+        Path folder = Path.of(args[1]);
         List<Path> files;
-        try (Stream<Path> walk = Files.walk(Path.of(args[1]))) {
+        try (Stream<Path> walk = Files.walk(folder)) {
             files = walk.filter(f -> ImageFolder.isImageName(f.getFileName().toString()))
                     .sorted().toList();
         }
+        List<String> names = files.stream().map(f -> folder.relativize(f).toString()).toList();
         List<String> queries = Arrays.asList(args).subList(2, args.length);
         try (ClipEmbedder clip = ClipEmbedder.open(Path.of(args[0]))) {
             EmbeddingResult embedded = clip.encodeImageFiles(files);    // unit vectors [N][E]
-            List<Integer> readable = IntStream.range(0, files.size()).filter(embedded::ok)
-                    .boxed().toList();
+            ImageSearch index = ImageSearch.of(names, embedded.embeddings());
             float[][] texts = clip.encodeTexts(queries);                // unit vectors [Q][E]
             for (int q = 0; q < queries.size(); q++) {
-                float[] text = texts[q];
-                List<Integer> ranked = new ArrayList<>(readable);
-                ranked.sort(Comparator.comparingDouble(
-                        (Integer i) -> -dot(embedded.embeddings()[i], text)));
                 System.out.printf("query \"%s\":%n", queries.get(q));
-                for (int i : ranked.subList(0, Math.min(3, ranked.size()))) {
-                    System.out.printf(Locale.ROOT, "  %.3f  %s%n",
-                            dot(embedded.embeddings()[i], text),
-                            Path.of(args[1]).relativize(files.get(i)));
+                for (ImageSearch.Hit hit : index.search(texts[q], 3)) {
+                    System.out.printf(Locale.ROOT, "  %.3f  %s%n", hit.score(), hit.id());
                 }
             }
         }
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int k = 0; k < a.length; k++) {
-            sum += a[k] * b[k];
-        }
-        return sum;
     }
 }
