@@ -1,5 +1,6 @@
 package dev.align.benchmarks;
 
+import dev.align.core.io.FileTrees;
 import dev.align.curation.metaclip.BalanceDecision;
 import dev.align.curation.metaclip.EntryCounts;
 import dev.align.curation.metaclip.MetaClipBalancer;
@@ -97,7 +98,7 @@ public final class SparkCurationBench {
                     master, round, s.seconds(), s.countSeconds(), n / s.seconds(),
                     s.partitions(), s.kept(),
                     threads > 0 ? sparkKept.equals(localKept) : "not run");
-            deleteTree(Path.of(out));
+            FileTrees.delete(Path.of(out));
         }
         spark.stop();
     }
@@ -128,13 +129,5 @@ public final class SparkCurationBench {
                 (t1 - t0) / 1e9, (t2 - t1) / 1e9, n / ((t2 - t1) / 1e9), n / ((t2 - t0) / 1e9),
                 kept.size(), n);
         return kept;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import static dev.align.core.Checks.checkArgument;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.data.folder.ImageFolder;
 import dev.align.core.SplitMix64;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -250,7 +250,7 @@ final class ImportSink implements AutoCloseable {
                     Json.write(summary).getBytes(StandardCharsets.UTF_8));
             return summary;
         } finally {
-            deleteTree(evalTemp);
+            FileTrees.delete(evalTemp);
         }
     }
 
@@ -270,7 +270,7 @@ final class ImportSink implements AutoCloseable {
                     writer.close();
                 }
             } finally {
-                deleteTree(evalTemp);
+                FileTrees.delete(evalTemp);
             }
         }
     }
@@ -312,17 +312,6 @@ final class ImportSink implements AutoCloseable {
             b.append(line).append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** PNG bytes of an image; the same pixels always give the same bytes. */
