@@ -2,10 +2,10 @@ package dev.align.cli;
 
 import dev.align.core.Checks;
 import dev.align.core.json.Json;
+import dev.align.core.progress.ProgressLine;
 import dev.align.data.imports.EmojiImporter;
 import dev.align.data.imports.FashionMnistImporter;
 import dev.align.data.imports.ImageFolderImporter;
-import dev.align.data.imports.ImportListener;
 import dev.align.data.imports.ImportOptions;
 import dev.align.data.imports.ImportSummary;
 import dev.align.data.imports.Importer;
@@ -120,6 +120,9 @@ final class DataCommand {
                 "  openclipart    Openclipart drawings with their noisy titles and keywords",
                 "  fashion-mnist  Fashion-MNIST with templated captions (also writes eval/)",
                 "  mdi            Material Design Icons, names, aliases and tags as captions",
+                "  imagefolder    any folder with one sub-folder per class (--source DIR), "
+                        + "captioned \"a photo of a {class}.\" and the like (--eval-per-class N "
+                        + "holds N per class out into eval/)",
                 "Real sets are fetched on first use by tools/fetch/fetch KIND into "
                         + "$ALIGN_CACHE/KIND (default ~/.cache/align/KIND).",
                 "OUT gets 00000.tar, 00001.tar, ... (KEY.png + KEY.txt + KEY.json; samples in "
@@ -131,6 +134,10 @@ final class DataCommand {
                         + "suits the set) and labels.txt (the set's class names, for "
                         + "./align eval zero-shot --classes). Progress goes to stderr."})
     static final class Import implements Callable<Integer> {
+        /** Every KIND the command imports (the help lists each; DataCommandTest checks). */
+        static final List<String> KINDS = List.of("synthetic", "emoji", "openmoji",
+                "openclipart", "fashion-mnist", "mdi", "imagefolder");
+
         @Parameters(paramLabel = "KIND",
                 description = "synthetic, emoji, openmoji, openclipart, fashion-mnist, mdi "
                         + "or imagefolder (any folder with one sub-folder per class: --source DIR).")
@@ -204,6 +211,10 @@ final class DataCommand {
         @Override
         public Integer call() throws IOException {
             String k = kind.toLowerCase(Locale.ROOT);
+            // KINDS is the one list of kinds: the help is checked against it, and a case below
+            // that is missing from it cannot be reached.
+            Checks.checkArgument(KINDS.contains(k), "unknown KIND '%s': use one of %s", kind,
+                    String.join(", ", KINDS));
             ImportOptions options = new ImportOptions(out, seed, shardSize, count, imageSize,
                     vocabSize, contextLength, parseRgb(background));
             Importer importer = switch (k) {
@@ -219,16 +230,13 @@ final class DataCommand {
                         ? FashionMnistImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);
                 case "imagefolder" -> new ImageFolderImporter(source,
                         Math.max(0, evalPerClass));
-                default -> throw new IllegalArgumentException("unknown KIND '" + kind + "': use "
-                        + "synthetic, emoji, openmoji, openclipart, fashion-mnist, mdi or "
-                        + "imagefolder");
+                default -> throw new IllegalStateException("KINDS lists '" + k
+                        + "' but no importer is wired to it");
             };
-            ProgressLine progress = new ProgressLine(k);
             ImportSummary summary;
-            try {
-                summary = importer.run(options, progress);
-            } finally {
-                progress.end();
+            try (ProgressLine line = ProgressLine.on(System.err, k)) {
+                summary = importer.run(options, (written, skipped, total) -> line.update(
+                        written + skipped, total, written + " written, " + skipped + " skipped"));
             }
             System.out.println(Json.write(summary));
             return 0;
@@ -254,43 +262,6 @@ final class DataCommand {
                         + "got " + hex);
             }
             return Integer.parseInt(h, 16);
-        }
-    }
-
-    /** One stderr line, rewritten at most twice a second, ended when the import finishes. */
-    private static final class ProgressLine implements ImportListener {
-        private final String kind;
-        private long last;
-        private long written;
-        private long skipped;
-        private long total = -1;
-
-        ProgressLine(String kind) {
-            this.kind = kind;
-        }
-
-        @Override
-        public void progress(long written, long skipped, long total) {
-            long now = System.nanoTime();
-            if (now - last >= 500_000_000L) {
-                last = now;
-                print(written, skipped, total);
-            }
-            this.written = written;
-            this.skipped = skipped;
-            this.total = total;
-        }
-
-        void end() {
-            print(written, skipped, total);
-            System.err.println();
-        }
-
-        private void print(long written, long skipped, long total) {
-            System.err.print("\r" + kind + ": " + written + " written, " + skipped + " skipped"
-                    + (total >= 0 ? " (" + (written + skipped) + " of " + total + " visited)"
-                    : ""));
-            System.err.flush();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.align.cli;
 
 import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.data.imports.SyntheticImporter;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -243,15 +243,7 @@ final class DemoCommand implements Callable<Integer> {
                         && Files.exists(child.resolve("import.json"))) {
                     continue;                                     // reuse finished imports
                 }
-                deleteTree(child);
-            }
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
+                FileTrees.delete(child);
             }
         }
     }

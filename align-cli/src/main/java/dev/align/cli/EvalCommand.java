@@ -2,6 +2,7 @@ package dev.align.cli;
 
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.json.Json;
+import dev.align.core.progress.ProgressLine;
 import dev.align.data.folder.ImageFolder;
 import dev.align.data.shards.ShardReaderOptions;
 import dev.align.eval.Progress;
@@ -131,9 +132,11 @@ final class EvalCommand {
                     ImageFolder f = folders.get(i);
                     List<String> templateList = templateLists.get(i);
                     ZeroShotClassifier zs = ZeroShotClassifier.build(clip, f.classNames(), templateList);
-                    ZeroShotReport r = ZeroShotEvaluator.evaluate(names.get(i), f, clip, zs,
-                            templateList.size(), Math.max(batch, 256),
-                            progress("zero-shot " + names.get(i), "images"));
+                    ZeroShotReport r;
+                    try (ProgressLine line = ProgressLine.on(System.err, "zero-shot " + names.get(i))) {
+                        r = ZeroShotEvaluator.evaluate(names.get(i), f, clip, zs,
+                                templateList.size(), Math.max(batch, 256), progress(line, "images"));
+                    }
                     reports.add(r);
                     Path plot = beside(report, names.get(i) + ".per-class.png");
                     EvalPlots.perClassAccuracy(r, plot);
@@ -196,10 +199,11 @@ final class EvalCommand {
             List<RetrievalReport> reports = new ArrayList<>();
             try (ClipEmbedder clip = open()) {
                 for (int i = 0; i < shards.size(); i++) {
-                    reports.add(RetrievalEvaluator.evaluate(names.get(i), shards.get(i), clip, clip,
-                            Retrieval.DEFAULT_KS, Math.max(batch, 256), maxPairs,
-                            progress("retrieval " + names.get(i), "samples")));
-                    System.err.println();                      // the sample count was open-ended
+                    try (ProgressLine line = ProgressLine.on(System.err, "retrieval " + names.get(i))) {
+                        reports.add(RetrievalEvaluator.evaluate(names.get(i), shards.get(i), clip,
+                                clip, Retrieval.DEFAULT_KS, Math.max(batch, 256), maxPairs,
+                                progress(line, "samples")));
+                    }
                 }
             }
             Path plot = beside(report, "recall.png");
@@ -255,17 +259,13 @@ final class EvalCommand {
         return parent.resolve(stem + "." + suffix);
     }
 
-    /** A progress line on stderr, redrawn in place, ending with a newline when done. */
-    static Progress progress(String what, String unit) {
+    /** Reports an evaluation's progress on {@code line}, with its rate in {@code unit}/s. */
+    static Progress progress(ProgressLine line, String unit) {
         long start = System.nanoTime();
         return (done, total) -> {
             double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-            String of = total < 0 ? "" : "/" + total;
-            System.err.printf(Locale.ROOT, "\r%s: %d%s %s, %.1f %s/s", what, done, of, unit,
-                    done / seconds, unit);
-            if (total >= 0 && done >= total) {
-                System.err.println();
-            }
+            line.update(done, total, String.format(Locale.ROOT, "%.1f %s/s", done / seconds,
+                    unit));
         };
     }
 }

@@ -4,6 +4,7 @@ import dev.align.experiments.curation.Check;
 import dev.align.experiments.curation.CurationExperiment;
 import dev.align.experiments.curation.CurationExperimentConfig;
 import dev.align.experiments.curation.ExperimentReport;
+import dev.align.experiments.curation.Plan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,8 +28,9 @@ final class ExperimentCommand {
                         + "again with the same config to resume: finished stages are not redone.",
                 "Real sets are fetched on first use by tools/fetch/fetch KIND."})
     static final class Curation implements Callable<Integer> {
-        @Option(names = "--out", required = true, paramLabel = "DIR",
-                description = "The report folder (created; an earlier run resumes).")
+        @Option(names = "--out", paramLabel = "DIR",
+                description = "The report folder (created; an earlier run resumes). Required "
+                        + "unless --print-config.")
         Path out;
 
         @Option(names = "--config", paramLabel = "FILE",
@@ -65,13 +67,17 @@ final class ExperimentCommand {
                 // must happen before the engine loads (DJL reads it once)
                 System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(cfg.threads()));
             }
-            CurationExperiment experiment = new CurationExperiment(cfg, out,
-                    kind -> DataCache.ensure(kind, !noFetch), System.err);
             if (printConfig) {
                 System.out.println(cfg.toJson());
-                System.err.println(experiment.plan().describe());
+                System.err.println(Plan.of(cfg).describe());
                 return 0;
             }
+            if (out == null) {
+                throw new IllegalArgumentException("--out DIR is required to run the experiment "
+                        + "(only --print-config runs without one)");
+            }
+            CurationExperiment experiment = new CurationExperiment(cfg, out,
+                    kind -> DataCache.ensure(kind, !noFetch), System.err);
             ExperimentReport report = experiment.run();
             boolean failed = report.checks().stream().anyMatch(c -> !c.passed());
             for (Check c : report.checks()) {

@@ -2,6 +2,9 @@ package dev.align.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +13,7 @@ import picocli.CommandLine.Command;
  * fit) print one clear line and exit with 2; I/O failures exit with 1; stack traces only with
  * {@code ALIGN_DEBUG=1}.
  */
-@Command(name = "align", mixinStandardHelpOptions = true, version = "align 0.1.0-SNAPSHOT",
+@Command(name = "align", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Train, evaluate and curate CLIP/ALIGN-style image-text dual encoders.",
         subcommands = {ModelCommand.class, TrainCommand.class, EvalCommand.class, DataCommand.class,
             CurateCommand.class, ExperimentCommand.class, SearchCommand.class, DemoCommand.class,
@@ -30,11 +33,39 @@ public final class Main {
                 e.printStackTrace();
             }
             Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-            commandLine.getErr().println("align: " + cause.getMessage());
+            commandLine.getErr().println("align: " + message(cause));
             return cause instanceof IllegalArgumentException
                     || cause instanceof dev.align.models.io.IncompatibleWeightsException ? 2
                     : cause instanceof IOException ? 1 : 3;
         });
+        giveVersionToSubcommands(cli, new Version());
         return cli.execute(args);
+    }
+
+    /** So that {@code ./align train --version} prints the version too, not an empty line. */
+    private static void giveVersionToSubcommands(CommandLine cli, Version version) {
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            giveVersionToSubcommands(sub, version);
+        }
+    }
+
+    /**
+     * What to print for an error: its message, except for file system errors, whose message is
+     * only the file's name ({@code nope.json}), which say what happened to which file.
+     */
+    static String message(Throwable e) {
+        if (e instanceof NoSuchFileException f) {
+            return "no such file or directory: " + f.getFile();
+        }
+        if (e instanceof AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason()
+                    : f.getClass().getSimpleName().replace("Exception", ""))
+                    + (f.getOtherFile() != null ? " (" + f.getOtherFile() + ")" : "");
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 }

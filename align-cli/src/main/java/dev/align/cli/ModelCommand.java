@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
 /** {@code ./align model}: inspect, create and run dual encoders. */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Inspect, initialise and run dual-encoder models.",
-        subcommands = {ModelCommand.Info.class, ModelCommand.Init.class, ModelCommand.Embed.class})
+        subcommands = {ModelCommand.Config.class, ModelCommand.Info.class, ModelCommand.Init.class,
+            ModelCommand.Embed.class})
 final class ModelCommand {
 
     /** What {@code model info} prints. */
@@ -37,9 +38,25 @@ final class ModelCommand {
     /** One parameter: its OpenCLIP key and shape. */
     record ParameterInfo(String key, long[] shape) {}
 
+    @Command(name = "config", mixinStandardHelpOptions = true,
+            description = {"Print a model's config as JSON, in the form --config FILE and a run "
+                    + "config's model.config read: start a model of your own from a preset with "
+                    + "./align model config --preset tiny > my-model.json."})
+    static final class Config implements Callable<Integer> {
+        @Mixin
+        ModelSource source;
+
+        @Override
+        public Integer call() throws IOException {
+            System.out.println(Json.write(source.resolve()));
+            return 0;
+        }
+    }
+
     @Command(name = "info", mixinStandardHelpOptions = true,
-            description = "Print the resolved config, the parameter count and every parameter key "
-                    + "with its shape, as JSON.")
+            description = "Print the resolved config (its \"config\" field is what model config "
+                    + "prints), the parameter count and every parameter key with its shape, as "
+                    + "JSON.")
     static final class Info implements Callable<Integer> {
         @Mixin
         ModelSource source;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./align train}: contrastive training from a JSON run config. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, resourceBundle = "dev.align.cli.TrainHelp",
         description = {"Train a dual encoder from a JSON run config.",
             "OUT gets metrics.jsonl (one JSON line per step), training.png (loss and lr, and "
                     + "the evaluation curves), checkpoints/ (the newest few, written "
@@ -23,17 +23,8 @@ import picocli.CommandLine.Option;
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "Run config JSON (strict: unknown keys are rejected). Keys: schemaVersion, "
-                    + "model {preset | config, patchDropout}, data {kind SYNTHETIC | SHARDS with shards (brace "
-                    + "pattern), tokenizer (tokenizer.json), shuffleBuffer (default 5000), shuffleShards, "
-                    + "interleave (shards read at once, default 4), workers, "
-                    + "crop RANDOM_RESIZED|CENTER, cropScaleMin, cropScaleMax}, loss {kind INFONCE|INFONCE_CHUNKED|"
-                    + "SIGLIP|SIGLIP_CHUNKED, labelSmoothing, chunk}, optimizer {peakLr, minLr, warmupSteps, "
-                    + "weightDecay, beta1, beta2, eps, gradClipNorm}, globalBatch, microBatch, steps, "
-                    + "seed, threads, checkpointEvery, keepCheckpoints, lockImage, lockText, device, devices, "
-                    + "replayMicroBatches, eval {every, zeroShot [{name, folder, templates "
-                    + "identity|simple|openai|drawing|FILE, classes FILE}], retrieval [{name, shards, "
-                    + "maxPairs}], tokenizer, batch}.")
+            description = "Run config JSON (strict: unknown keys are rejected); its keys are "
+                    + "listed below.")
     Path config;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")

@@ -125,6 +125,20 @@ class DataCommandTest {
     }
 
     @Test
+    void importHelpListsEveryKindAndAnUnknownOneNamesThemAll() {
+        Cli.Result help = Cli.run("data", "import", "--help");
+        assertEquals(0, help.status(), help.err());
+        for (String kind : DataCommand.Import.KINDS) {
+            assertTrue(help.out().lines().anyMatch(l -> l.startsWith("  " + kind + " ")),
+                    "data import --help lacks " + kind + ":\n" + help.out());
+        }
+        Cli.Result bad = Cli.run("data", "import", "nosuchkind", "--out", "x");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("one of " + String.join(", ", DataCommand.Import.KINDS)),
+                bad.err());
+    }
+
+    @Test
     void tokenizerTrainsOnTheCaptionLinesOfSeveralShardSets() throws Exception {
         byte[] png = java.util.Base64.getDecoder().decode(
                 "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");

@@ -51,6 +51,18 @@ class ExperimentCommandTest {
         Object[] again = run("experiment", "curation", "--config", file.toString(),
                 "--print-config", "--out", out.toString());
         assertEquals(r[1], again[1]);
+        Object[] bare = run("experiment", "curation", "--print-config");    // as the README
+        assertEquals(0, bare[0], (String) bare[2]);
+        assertEquals(CurationExperimentConfig.full(),
+                CurationExperimentConfig.fromJson((String) bare[1], "stdout"));
+    }
+
+    @Test
+    void runningWithoutOutIsAUsageErrorThatSaysSo() {
+        Object[] r = run("experiment", "curation", "--quick", "--no-fetch");
+        assertEquals(2, r[0]);
+        assertEquals("align: --out DIR is required to run the experiment (only --print-config "
+                + "runs without one)\n", r[2]);
     }
 
     @Test

@@ -140,4 +140,22 @@ class ModelCommandTest {
                 "--inputs", in.toString(), "--out", dir.resolve("o.safetensors").toString());
         assertEquals(2, wrong.status());
     }
+
+    @Test
+    void configPrintsWhatConfigAndARunConfigRead() throws Exception {
+        Result r = run("model", "config", "--preset", "tiny");
+        assertEquals(0, r.status(), r.err());
+        Path file = Files.writeString(dir.resolve("tiny.json"), r.out());
+        assertEquals(ClipConfig.tiny(), ClipConfig.fromJson(file));
+        Result info = run("model", "info", "--config", file.toString());
+        assertEquals(0, info.status(), info.err());
+        assertEquals(new ObjectMapper().readTree(r.out()),
+                new ObjectMapper().readTree(info.out()).get("config"));
+        dev.align.train.config.TrainConfig run = dev.align.train.config.TrainConfig.fromJson(
+                "{\"schemaVersion\": 1, \"model\": {\"config\": " + r.out() + "}, \"data\": "
+                + "{\"kind\": \"SYNTHETIC\"}, \"loss\": {\"kind\": \"INFONCE\"}, "
+                + "\"optimizer\": {\"peakLr\": 1e-3}, \"globalBatch\": 8, \"steps\": 1, "
+                + "\"seed\": 0}");
+        assertEquals(ClipConfig.tiny(), run.model().resolve());
+    }
 }

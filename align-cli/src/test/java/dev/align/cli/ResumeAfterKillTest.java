@@ -62,7 +62,7 @@ class ResumeAfterKillTest {
         List<String> cmd = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+                "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true", "-Dai.djl.pytorch.num_threads=1",
                 "-Dai.djl.pytorch.num_interop_threads=1",
                 "dev.align.cli.Main", "train", "--config", config.toString(), "--out", out.toString()));
         if (resume) {

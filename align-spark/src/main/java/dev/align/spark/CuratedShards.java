@@ -2,6 +2,7 @@ package dev.align.spark;
 
 import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.data.image.ImageDecoder;
 import dev.align.data.shards.Sample;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaPairRDD;
 import scala.Tuple2;
 
@@ -84,7 +84,7 @@ public final class CuratedShards {
                 ImageDecoder.DEFAULT_MAX_PIXELS, ShardReaderOptions.DEFAULT_MAX_MEMBER_BYTES);
         long n = 0;
         try {
-            deleteTree(tmp); // left by a failed earlier attempt of this task
+            FileTrees.delete(tmp); // left by a failed earlier attempt of this task
             List<Path> written;
             try (ShardWriter writer = new ShardWriter(tmp, Integer.MAX_VALUE);
                  ShardReader reader = ShardReader.open(options, 0)) {
@@ -104,21 +104,10 @@ public final class CuratedShards {
                 Files.move(written.get(0), out.resolve(name), StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
             }
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the curated copy of " + shard, e);
         }
         return n;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

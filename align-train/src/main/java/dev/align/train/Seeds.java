@@ -1,5 +1,7 @@
 package dev.align.train;
 
+import dev.align.core.SplitMix64;
+
 /**
  * The run's one seed split per component (SplitMix64), so that changing, say, the data order does
  * not change the initialisation.
@@ -24,9 +26,6 @@ public record Seeds(long seed) {
     }
 
     private long mix(long stream) {
-        long z = seed + stream * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix64.mix(seed + stream * SplitMix64.GOLDEN_GAMMA);
     }
 }

@@ -2,10 +2,10 @@ package dev.align.benchmarks;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.align.core.io.FileTrees;
 import dev.align.curation.dfn.DfnScorer;
 import dev.align.curation.metaclip.BalanceDecision;
 import dev.align.curation.metaclip.EntryCounts;
-import dev.align.curation.metaclip.MatchBench;
 import dev.align.curation.metaclip.MetaClipBalancer;
 import dev.align.curation.metaclip.MetadataMatcher;
 import dev.align.curation.metaclip.PairIds;
@@ -152,11 +152,7 @@ public final class CurationBench {
             long t1 = System.nanoTime();
             report("dfn score, " + preset + ", batch 64", scores.length, t1 - t0, "pairs/s");
         }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        FileTrees.delete(dir);
     }
 
     private static void report(String what, long items, long nanos, String note) {

@@ -1,6 +1,7 @@
 package dev.align.benchmarks;
 
 import dev.align.core.data.ImageTextBatch;
+import dev.align.core.io.FileTrees;
 import dev.align.data.image.ImageTransform;
 import dev.align.data.imports.ImportListener;
 import dev.align.data.imports.ImportOptions;
@@ -12,9 +13,7 @@ import dev.align.data.text.BpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -42,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true"})
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true"})
 public class DataPipelineBench {
 
     private static final int BATCH = 256;
@@ -82,10 +81,6 @@ public class DataPipelineBench {
     @TearDown
     public void tearDown() throws IOException {
         source.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        FileTrees.delete(dir);
     }
 }

@@ -2,6 +2,7 @@ package dev.align.benchmarks;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.align.core.io.FileTrees;
 import dev.align.curation.dfn.DfnScorer;
 import dev.align.data.text.BpeTokenizer;
 import dev.align.eval.embed.ClipEmbedder;
@@ -207,11 +208,7 @@ public final class ServingBench {
                         + "[%.2f, %.2f]}%n", b, n, round, dfn, embed, dfn / embed, f1, l2.foreignCores());
             }
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            FileTrees.delete(dir);
         }
     }
 

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * vocabulary, context 77, and the time to train that vocabulary on 100,000 captions.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true", "-Xmx4g"})
 public class TokenizerBench {
 
     private static final int ENCODE_BATCH = 1000;

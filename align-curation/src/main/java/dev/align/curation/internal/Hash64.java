@@ -1,5 +1,7 @@
 package dev.align.curation.internal;
 
+import static dev.align.core.SplitMix64.mix;
+
 /**
  * A 64-bit string hash: FNV-1a over the UTF-16 units, then the SplitMix64 finaliser. Used for
  * identities that are counted, never for security; two distinct strings collide with probability
@@ -24,10 +26,4 @@ public final class Hash64 {
         return mix(mix(a) * 31 + b);
     }
 
-    /** The SplitMix64 finaliser. */
-    public static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
-    }
 }

@@ -1,8 +1,10 @@
 package dev.align.curation.metaclip;
 
-import dev.align.curation.internal.ParallelBlocks;
+import static dev.align.core.SplitMix64.GOLDEN_GAMMA;
+import static dev.align.core.SplitMix64.mix;
 
 import dev.align.core.Checks;
+import dev.align.curation.internal.ParallelBlocks;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,7 +26,6 @@ import java.util.List;
  */
 public final class MetaClipBalancer {
 
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     private final double[] probability;
     private final long threshold;
@@ -86,12 +87,6 @@ public final class MetaClipBalancer {
         h = mix(h + pairId * GOLDEN_GAMMA);
         h = mix(h + (entryId + 1L) * GOLDEN_GAMMA);
         return (h >>> 11) * 0x1.0p-53;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 
     /**

@@ -38,6 +38,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Curates a pool of WebDataset shards through a chain of steps and explains every decision.
@@ -84,6 +86,8 @@ public final class CurationPipeline {
     public static final String HISTOGRAM = "entry-histogram.png";
     /** Name of the folder of curated shards in the output folder. */
     public static final String SHARDS = "shards";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CurationPipeline.class);
 
     private final CurationConfig config;
     private final PrintStream log;
@@ -222,7 +226,7 @@ public final class CurationPipeline {
                 Sample s = reader.next();
                 if (!seen.add(s.key())) {
                     p.skipped.merge("duplicate_key", 1L, Long::sum);
-                    log.printf("curate: skipped duplicate_key: shard %s, key '%s' was seen earlier%n",
+                    LOG.warn("skipped duplicate_key: shard {}, key '{}' was seen earlier",
                             s.shard(), s.key());
                     continue;
                 }

@@ -301,18 +301,19 @@ class MetadataMatcherTest {
         Path file = dir.resolve(name);
         assumeTrue(Files.isRegularFile(file), () -> "skipped: " + file.toAbsolutePath()
                 + " is absent; run tools/metaclip-inputs.sh (or set -Dalign.metaclip.inputs=DIR)");
-        return MatchBench.readLines(file);
+        return MetaClipBenchOutput.readLines(file);
     }
 
     @Test
     @Tag("data")
-    void reproducesMetaClipOutputOnTheBenchmarkInputs() throws IOException {
+    void reproducesMetaClipOutputOnTheBenchmarkInputs() throws Exception {
         Path dir = inputsDir();
         List<String> entries = requireInput(dir, "entries.txt");
         List<String> captions = requireInput(dir, "captions.txt");
         MetadataMatcher matcher = MetadataMatcher.build(entries);
         List<int[]> all = matcher.matchAll(captions, 2);
-        assertEquals(MatchBench.EXPECTED_SHA256, MatchBench.sha256(MatchBench.format(all)),
+        assertEquals(MetaClipBenchOutput.EXPECTED_SHA256,
+                MetaClipBenchOutput.sha256(MetaClipBenchOutput.format(all)),
                 "sha256 of the matches of all " + captions.size() + " captions");
 
         Path expected = expectedFirst1000();

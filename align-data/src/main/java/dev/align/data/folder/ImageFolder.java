@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 /**
  * A labelled image collection in the ImageFolder layout (torchvision's {@code ImageFolder}, the
@@ -34,7 +35,7 @@ import java.util.stream.Stream;
  *   classnames.txt        (optional)
  *   cat/001.jpg
  *   cat/more/002.png
- *   dog/003.webp
+ *   dog/003.jpeg
  * </pre>
  *
  * <p><b>Order.</b> Classes are the sub-folders sorted by Unicode code point (as Python's
@@ -58,9 +59,15 @@ import java.util.stream.Stream;
  */
 public final class ImageFolder {
 
-    /** Image file extensions that are listed, lower case, without the dot. */
-    public static final Set<String> IMAGE_EXTENSIONS =
-            Set.of("png", "jpg", "jpeg", "webp", "gif", "bmp");
+    /**
+     * Image file extensions that are listed, lower case, without the dot: those the image decoder
+     * reads, {@code png jpg jpeg gif bmp}, and {@code webp} only when an ImageIO WebP reader
+     * (such as TwelveMonkeys' imageio-webp) is on the class path, so that every listed image can
+     * be decoded.
+     */
+    public static final Set<String> IMAGE_EXTENSIONS = ImageIO.getImageReadersBySuffix("webp")
+            .hasNext() ? Set.of("png", "jpg", "jpeg", "gif", "bmp", "webp")
+            : Set.of("png", "jpg", "jpeg", "gif", "bmp");
 
     /** The optional file that maps folder names to readable class names. */
     public static final String CLASS_NAMES_FILE = "classnames.txt";

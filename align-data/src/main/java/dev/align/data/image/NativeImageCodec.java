@@ -4,6 +4,7 @@ import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
+import org.slf4j.LoggerFactory;
 
 /**
  * JPEG and PNG decoding through OpenCV's bundled libjpeg-turbo and libpng
@@ -55,9 +56,9 @@ final class NativeImageCodec {
             OpenCv.load();
             return true;
         } catch (RuntimeException | LinkageError e) {
-            System.getLogger(NativeImageCodec.class.getName()).log(System.Logger.Level.WARNING,
-                    "OpenCV is on the class path but its native library did not load ({0}); "
-                    + "decoding images with ImageIO", e.toString());
+            LoggerFactory.getLogger(NativeImageCodec.class).warn("OpenCV is on the class path "
+                    + "but its native library did not load ({}); decoding images with ImageIO",
+                    e.toString());
             return false;
         }
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.data.image.ImageDecodeException;
 import dev.align.data.image.ImageDecoder;
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -148,7 +148,7 @@ public final class EmojiImporter implements Importer {
                             : "corrupt_image", what, file + ": " + e.getMessage());
                     continue;
                 }
-                SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), i));
+                SplittableRandom random = new SplittableRandom(SplitMix64.derive(options.seed(), i));
                 String caption = caption(label, random);
                 Map<String, Object> meta = new LinkedHashMap<>();
                 meta.put("style", item.style());

@@ -2,7 +2,7 @@ package dev.align.data.imports;
 
 import static dev.align.core.Checks.checkArgument;
 
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.BufferedInputStream;
@@ -84,7 +84,7 @@ public final class FashionMnistImporter implements Importer {
                             + " is not in 0..9");
                     continue;
                 }
-                SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), i));
+                SplittableRandom random = new SplittableRandom(SplitMix64.derive(options.seed(), i));
                 String caption = String.format(TEMPLATES.get(random.nextInt(TEMPLATES.size())),
                         CLASSES.get(label));
                 Map<String, Object> meta = new LinkedHashMap<>();

@@ -5,7 +5,7 @@ import static dev.align.core.Checks.checkArgument;
 import dev.align.data.folder.ImageFolder;
 import dev.align.data.image.ImageDecodeException;
 import dev.align.data.image.ImageDecoder;
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,7 +73,7 @@ public final class ImageFolderImporter implements Importer {
                     continue;
                 }
                 String name = folder.classNames().get(item.label());
-                SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), i));
+                SplittableRandom random = new SplittableRandom(SplitMix64.derive(options.seed(), i));
                 Map<String, Object> meta = new LinkedHashMap<>();
                 meta.put("file", source.relativize(item.path()).toString());
                 meta.put("label", item.label());

@@ -4,9 +4,10 @@ import static dev.align.core.Checks.checkArgument;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.data.folder.ImageFolder;
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import dev.align.data.shards.ShardWriter;
 import dev.align.data.text.BpeTokenizer;
 import java.awt.image.BufferedImage;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,6 +27,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where every importer writes: samples into shards, skip counts, and at {@link #finish()} the
@@ -52,7 +54,7 @@ final class ImportSink implements AutoCloseable {
     /** The templates file of an evaluation folder (one template per line, {@code {}}). */
     static final String TEMPLATES_FILE = "templates.txt";
 
-    private static final System.Logger LOG = System.getLogger(ImportSink.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ImportSink.class);
     /** Seed part of the shard order, apart from the per-item parts importers derive. */
     private static final long SHARD_ORDER = 0x4F52444552L;
 
@@ -151,7 +153,7 @@ final class ImportSink implements AutoCloseable {
     void skip(String reason, String item, String detail) {
         skipped.merge(reason, 1L, Long::sum);
         skippedTotal++;
-        LOG.log(System.Logger.Level.WARNING, "skipped " + reason + ": " + item + ": " + detail);
+        LOG.warn("skipped {}: {}: {}", reason, item, detail);
         listener.progress(written, skippedTotal, total);
     }
 
@@ -248,7 +250,7 @@ final class ImportSink implements AutoCloseable {
                     Json.write(summary).getBytes(StandardCharsets.UTF_8));
             return summary;
         } finally {
-            deleteTree(evalTemp);
+            FileTrees.delete(evalTemp);
         }
     }
 
@@ -268,7 +270,7 @@ final class ImportSink implements AutoCloseable {
                     writer.close();
                 }
             } finally {
-                deleteTree(evalTemp);
+                FileTrees.delete(evalTemp);
             }
         }
     }
@@ -278,7 +280,7 @@ final class ImportSink implements AutoCloseable {
         try (SampleSpool s = spool) {
             writer = new ShardWriter(options.out(), options.shardSize());
             long key = 0;
-            for (SampleSpool.Entry e : s.shuffled(Seeds.derive(options.seed(), SHARD_ORDER))) {
+            for (SampleSpool.Entry e : s.shuffled(SplitMix64.derive(options.seed(), SHARD_ORDER))) {
                 writer.write(String.format("%09d", key++), "png", e.png(), e.caption(), e.json());
             }
         }
@@ -310,17 +312,6 @@ final class ImportSink implements AutoCloseable {
             b.append(line).append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** PNG bytes of an image; the same pixels always give the same bytes. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.weisj.jsvg.parser.SVGLoader;
 import dev.align.core.Checks;
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,7 +80,7 @@ public final class MdiImporter implements Importer {
                 List<String> extra = new ArrayList<>();
                 aliases.forEach(a -> extra.add(words(a)));
                 tags.forEach(t -> extra.add(t.toLowerCase(Locale.ROOT)));
-                SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), i));
+                SplittableRandom random = new SplittableRandom(SplitMix64.derive(options.seed(), i));
                 String caption = Sources.withTags(label, Sources.someTags(extra, label,
                         random.nextInt(4), random));
                 Map<String, Object> out = new LinkedHashMap<>();

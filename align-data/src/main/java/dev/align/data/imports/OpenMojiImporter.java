@@ -8,7 +8,7 @@ import com.github.weisj.jsvg.parser.SVGLoader;
 import com.github.weisj.jsvg.view.ViewBox;
 import dev.align.core.Checks;
 import dev.align.data.image.ImageDecoder;
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -116,7 +116,7 @@ public final class OpenMojiImporter implements Importer {
                 }
                 List<String> tags = new ArrayList<>(split(e.path("tags").asText("")));
                 tags.addAll(split(e.path("openmoji_tags").asText("")));
-                SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), i));
+                SplittableRandom random = new SplittableRandom(SplitMix64.derive(options.seed(), i));
                 String caption = Sources.withTags(annotation, Sources.someTags(tags, annotation,
                         random.nextInt(4), random));
                 Map<String, Object> meta = new LinkedHashMap<>();

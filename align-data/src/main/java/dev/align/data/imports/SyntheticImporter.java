@@ -2,7 +2,7 @@ package dev.align.data.imports;
 
 import static dev.align.core.Checks.checkArgument;
 
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -111,7 +111,7 @@ public final class SyntheticImporter implements Importer {
         try (ImportSink sink = new ImportSink(kind(), options.withLimit(count), listener,
                 count, false, 0)) {
             for (long i = 0; i < count; i++) {
-                SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), TRAIN,
+                SplittableRandom random = new SplittableRandom(SplitMix64.derive(options.seed(), TRAIN,
                         i));
                 Scene scene = scene(random, s, random.nextInt(COLOURS.size()),
                         random.nextInt(SHAPES.size()), pickCount(random));
@@ -120,7 +120,7 @@ public final class SyntheticImporter implements Importer {
             }
             for (int c = 0; c < classes; c++) {
                 for (int j = 0; j < evalPerClass; j++) {
-                    SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(),
+                    SplittableRandom random = new SplittableRandom(SplitMix64.derive(options.seed(),
                             EVAL, c, j));
                     Scene scene = scene(random, s, c / SHAPES.size(), c % SHAPES.size(), 1);
                     sink.writeEval(className(scene.colour(), scene.shape()),

@@ -5,7 +5,7 @@ import static dev.align.core.Checks.checkState;
 
 import dev.align.data.image.ImageDecodeException;
 import dev.align.data.image.ImageDecoder;
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams the samples of one epoch over a list of WebDataset shards, without extracting anything
@@ -62,14 +64,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  *
  * <p>Bad input never ends the iteration: every problem listed in {@link SkipReason} is skipped,
  * counted in {@link #skipped()}, passed to the optional listener and logged as a
- * {@link System.Logger.Level#WARNING} that names the shard and the key. Images are checked from
+ * warning (SLF4J) that names the shard and the key. Images are checked from
  * their header only (format known, size within the pixel limit); pixel data is not decoded here,
  * so a sample whose pixel data is corrupt behind a valid header passes and fails later, at
  * decoding. Not thread-safe: one consumer thread iterates.
  */
 public final class ShardReader implements Iterator<Sample>, AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(ShardReader.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ShardReader.class);
     private static final int QUEUE_CAPACITY = 64;
     private static final long SHARD_ORDER = 1;
     private static final long SAMPLE_ORDER = 2;
@@ -99,12 +101,12 @@ public final class ShardReader implements Iterator<Sample>, AutoCloseable {
         this.decoder = new ImageDecoder(options.maxImagePixels(), ImageDecoder.WHITE);
         List<String> shards = new ArrayList<>(options.shards());
         if (options.shuffleShards()) {
-            Collections.shuffle(shards, new Random(Seeds.derive(options.seed(), epoch,
+            Collections.shuffle(shards, new Random(SplitMix64.derive(options.seed(), epoch,
                     SHARD_ORDER)));
         }
         this.order = List.copyOf(shards);
-        this.bufferRng = new Random(Seeds.derive(options.seed(), epoch, SAMPLE_ORDER));
-        this.interleaveRng = new Random(Seeds.derive(options.seed(), epoch, INTERLEAVE_ORDER));
+        this.bufferRng = new Random(SplitMix64.derive(options.seed(), epoch, SAMPLE_ORDER));
+        this.interleaveRng = new Random(SplitMix64.derive(options.seed(), epoch, INTERLEAVE_ORDER));
         // One thread per shard in flight: a parser blocks on its full queue until the consumer
         // takes from it, so every started shard needs a thread of its own.
         int inFlight = inFlightLimit(options);
@@ -243,7 +245,7 @@ public final class ShardReader implements Iterator<Sample>, AutoCloseable {
 
     private void record(Skip skip) {
         skipped.merge(skip.reason().key(), 1L, Long::sum);
-        LOG.log(System.Logger.Level.WARNING, skip.message());
+        LOG.warn(skip.message());
         listener.accept(skip);
     }
 

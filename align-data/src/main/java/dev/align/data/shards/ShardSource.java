@@ -7,7 +7,7 @@ import dev.align.core.data.ImageTextBatch;
 import dev.align.core.data.ImageTextSource;
 import dev.align.data.image.ImageDecodeException;
 import dev.align.data.image.ImageTransform;
-import dev.align.data.internal.Seeds;
+import dev.align.core.SplitMix64;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An endless, seekable {@link ImageTextSource} over WebDataset shards: samples from a
@@ -55,7 +57,7 @@ import java.util.function.Function;
  */
 public final class ShardSource implements ImageTextSource {
 
-    private static final System.Logger LOG = System.getLogger(ShardSource.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ShardSource.class);
     private static final long CROP = 3;
     /** Encoded bytes kept for cheap seeks back, at most. */
     static final long HISTORY_LIMIT_BYTES = 1L << 30;
@@ -221,7 +223,7 @@ public final class ShardSource implements ImageTextSource {
             int imageValues, int stripe, int stripes, ImageDecodeException[] failed) {
         for (int j = stripe; j < round.length; j += stripes) {
             try {
-                transform.apply(round[j].image(), Seeds.derive(options.seed(), first + j, CROP),
+                transform.apply(round[j].image(), SplitMix64.derive(options.seed(), first + j, CROP),
                         pixels, (base + j) * imageValues);
             } catch (ImageDecodeException e) {
                 failed[j] = e;
@@ -368,6 +370,6 @@ public final class ShardSource implements ImageTextSource {
 
     private void record(Skip skip) {
         count(skip);
-        LOG.log(System.Logger.Level.WARNING, skip.message());
+        LOG.warn(skip.message());
     }
 }

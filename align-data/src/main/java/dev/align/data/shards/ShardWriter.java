@@ -48,8 +48,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 public final class ShardWriter implements AutoCloseable {
 
-    /** Image extensions a sample may use. */
-    public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp");
+    /** Image extensions a sample may use: the ones a reader takes ({@link Sample}'s). */
+    public static final Set<String> IMAGE_EXTENSIONS = Set.copyOf(Sample.IMAGE_EXTENSIONS);
     private static final int MAX_KEY_BYTES = 90;
 
     private final Path directory;

@@ -32,10 +32,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p><b>Offline use.</b> DJL's jar bundles the native library for linux-x86_64, linux-aarch64,
  * osx-aarch64 and win-x86_64 and extracts it to {@code ~/.djl.ai/tokenizers/} on first use; no
- * download happens for a local file. DJL does, however, probe the EC2 metadata address for
- * telemetry on the first tokenizer of a process (1 s timeouts) unless the environment variable
- * {@code OPT_OUT_TRACKING=true} or the system property {@code offline=true} is set;
- * {@code ai.djl.offline} does not stop it.
+ * download happens for a local file. DJL 0.36 also sends telemetry on the first tokenizer of a
+ * process ({@code Ec2Utils.callHome}: it probes the EC2 metadata address, 1 s timeouts) unless
+ * offline mode is on ({@code -Dai.djl.offline=true}, which an environment variable
+ * {@code DJL_OFFLINE=false} overrides) or {@code OPT_OUT_TRACKING=true} is set (environment
+ * variable or system property); align's launchers, tests and benchmarks set both.
  *
  * <p>Thread-safe: encoding runs concurrently (the Rust tokenizer is immutable); {@link #close()}
  * waits for running calls and later calls fail with {@link IllegalStateException}.

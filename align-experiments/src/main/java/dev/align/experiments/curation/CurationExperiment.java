@@ -3,6 +3,7 @@ package dev.align.experiments.curation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.curation.metaclip.Metadata;
 import dev.align.curation.pipeline.CurationConfig;
@@ -54,7 +55,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -267,7 +267,7 @@ public final class CurationExperiment {
             Path dir = work.resolve("imports").resolve(kind);
             Path marker = dir.resolve("import.json");
             if (!Files.isRegularFile(marker)) {
-                deleteRecursively(dir);
+                FileTrees.delete(dir);
                 long limit = kind.equals("openmoji") ? config.eval().openmojiLimit()
                         : config.pool().sources().stream().filter(s -> s.kind().equals(kind))
                                 .mapToLong(SourceConfig::limit).findFirst().orElse(0);
@@ -300,8 +300,8 @@ public final class CurationExperiment {
         Path dir = work.resolve("pool");
         Path cleanDir = work.resolve("clean");
         if (!Files.isRegularFile(dir.resolve(PoolFiles.SUMMARY))) {
-            deleteRecursively(dir);
-            deleteRecursively(cleanDir);
+            FileTrees.delete(dir);
+            FileTrees.delete(cleanDir);
             Files.createDirectories(dir);
             List<PoolItem> items = new ArrayList<>();
             Map<String, Long> leftOut = new TreeMap<>();
@@ -364,7 +364,7 @@ public final class CurationExperiment {
         Path dir = work.resolve("eval-set");
         Path marker = dir.resolve("eval-set.json");
         if (!Files.isRegularFile(marker)) {
-            deleteRecursively(dir);
+            FileTrees.delete(dir);
             Set<String> concepts = new HashSet<>();
             pool.manifest.forEach(e -> concepts.add(e.concept()));
             List<EvalClass> chosen = EvalSet.choose(classes, concepts,
@@ -427,7 +427,7 @@ public final class CurationExperiment {
         }
         long t0 = System.nanoTime();
         Path dir = armDir.resolve("curation");
-        deleteRecursively(dir);
+        FileTrees.delete(dir);
         Files.createDirectories(armDir);
         String steps = null;
         String shards;
@@ -546,7 +546,7 @@ public final class CurationExperiment {
                 config.threads(), pairs);
         boolean resume = hasCheckpoint(dir.resolve("checkpoints"));
         if (!resume) {
-            deleteRecursively(dir);
+            FileTrees.delete(dir);
         }
         say("training %s seed %d: %d steps x %d on %d pairs%s", name, seed, steps,
                 cfg.globalBatch(), pairs, resume ? " (resuming)" : "");
@@ -564,7 +564,7 @@ public final class CurationExperiment {
                     r.modelDir().toString());
         }
         AtomicFiles.write(marker, Json.write(result).getBytes(StandardCharsets.UTF_8));
-        deleteRecursively(dir.resolve("checkpoints"));     // only a resume needs them; model/ stays
+        FileTrees.delete(dir.resolve("checkpoints"));     // only a resume needs them; model/ stays
         say("trained %s seed %d in %.0f s (%.0f samples/s), final loss %.3f", name, seed,
                 result.seconds(), result.samplesPerSecond(), result.finalLoss());
         return result;
@@ -638,18 +638,6 @@ public final class CurationExperiment {
         }
         try (Stream<Path> files = Files.list(dir)) {
             return files.findAny().isPresent();
-        }
-    }
-
-    /** Deletes a folder and everything in it, if it exists. */
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.data.text.BpeTokenizer;
 import dev.align.data.text.HuggingFaceTokenizer;
@@ -20,11 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A trained model as a folder, and the one reader and writer of such folders: the model's config,
@@ -191,10 +190,10 @@ public final class ModelBundle implements AutoCloseable {
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             if (old != null) {
-                deleteRecursively(old);
+                FileTrees.delete(old);
             }
         } finally {
-            deleteRecursively(tmp);
+            FileTrees.delete(tmp);
         }
     }
 
@@ -336,16 +335,5 @@ public final class ModelBundle implements AutoCloseable {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
     }
 }

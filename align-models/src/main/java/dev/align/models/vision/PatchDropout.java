@@ -4,6 +4,7 @@ import static dev.align.core.Checks.checkArgument;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.align.core.SplitMix64;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -93,9 +94,6 @@ public final class PatchDropout {
     }
 
     private static long mix(long a, long b) {
-        long z = a * 0x9E3779B97F4A7C15L + b;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix64.mix(a * SplitMix64.GOLDEN_GAMMA + b);
     }
 }

@@ -3,6 +3,7 @@ package dev.align.train.checkpoint;
 import static dev.align.core.Checks.checkArgument;
 
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.io.OpenClipWeights;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +73,7 @@ public final class Checkpoints {
             throws IOException {
         Path target = pathOf(state.step());
         Path tmp = dir.resolve(".tmp-" + target.getFileName() + "-" + ProcessHandle.current().pid());
-        deleteRecursively(tmp);
+        FileTrees.delete(tmp);
         Files.createDirectories(tmp);
         OpenClipWeights.save(model, tmp.resolve(MODEL));
         optimizer.saveState(tmp.resolve(OPTIMIZER));
@@ -86,7 +86,7 @@ public final class Checkpoints {
         AtomicFiles.write(tmp.resolve(STATE), Json.write(sealed).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         fsyncDirectory(tmp);
         if (Files.exists(target)) {                         // a re-run of the same step
-            deleteRecursively(target);
+            FileTrees.delete(target);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         fsyncDirectory(dir);
@@ -139,7 +139,7 @@ public final class Checkpoints {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(".tmp-")) {
-                    deleteRecursively(p);
+                    FileTrees.delete(p);
                 } else if (NAME.matcher(name).matches() && Files.isDirectory(p)) {
                     found.add(p);
                 }
@@ -157,7 +157,7 @@ public final class Checkpoints {
     private void prune() throws IOException {
         List<Path> all = listNewestFirst();
         for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
-            deleteRecursively(old);
+            FileTrees.delete(old);
         }
     }
 
@@ -180,17 +180,6 @@ public final class Checkpoints {
             ch.force(true);
         } catch (IOException e) {
             // Some platforms cannot open directories; the rename is still atomic there.
-        }
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.align.train.data;
 
 import static dev.align.core.Checks.checkArgument;
 
+import dev.align.core.SplitMix64;
 import dev.align.core.data.ImageTextBatch;
 import dev.align.core.data.ImageTextSource;
 import java.util.ArrayList;
@@ -152,9 +153,6 @@ public final class SyntheticPairs implements ImageTextSource {
     }
 
     private static long mix(long a, long b) {
-        long z = a * 0x9E3779B97F4A7C15L + b + 0x632BE59BD9B4E019L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix64.mix(a * SplitMix64.GOLDEN_GAMMA + b + 0x632BE59BD9B4E019L);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +42,8 @@ public final class TrainingPlot {
         loss.addSeries("loss", steps, history.stream().mapToDouble(StepMetrics::loss).toArray())
                 .setMarker(SeriesMarkers.NONE);
         loss.getStyler().setLegendVisible(false);
-        XYChart lr = new XYChartBuilder().width(900).height(320).title("Learning rate")
-                .xAxisTitle("step").yAxisTitle("lr").build();
-        lr.addSeries("lr", steps, history.stream().mapToDouble(StepMetrics::lr).toArray())
-                .setMarker(SeriesMarkers.NONE);
-        lr.getStyler().setLegendVisible(false);
+        XYChart lr = learningRateChart(steps,
+                history.stream().mapToDouble(StepMetrics::lr).toArray());
         List<XYChart> charts = new ArrayList<>(List.of(loss, lr));
         if (!evaluations.isEmpty()) {
             charts.add(evaluationChart(evaluations));
@@ -54,6 +52,28 @@ public final class TrainingPlot {
         BitmapEncoder.saveBitmap(charts, charts.size(), 1, tmp, BitmapEncoder.BitmapFormat.PNG);
         Files.move(Path.of(tmp + ".png"), file, StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * The learning-rate panel, in units of a power of ten ({@code lr (x 1e-4)}): XChart's tick
+     * calculator fails on ranges as small as a learning rate's and labels the axis with
+     * 15-digit values.
+     */
+    static XYChart learningRateChart(double[] steps, double[] lr) {
+        double scale = lrScale(Arrays.stream(lr).map(Math::abs).max().orElse(0));
+        XYChart chart = new XYChartBuilder().width(900).height(320).title("Learning rate")
+                .xAxisTitle("step").yAxisTitle(scale == 1 ? "lr"
+                        : "lr (x 1e" + Math.round(Math.log10(scale)) + ")").build();
+        chart.addSeries("lr", steps, Arrays.stream(lr).map(v -> v / scale).toArray())
+                .setMarker(SeriesMarkers.NONE);
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setYAxisMin(0.0);                     // a learning rate is >= 0
+        return chart;
+    }
+
+    /** The power of ten at or below {@code max} (1 for 0 or values of 1 and more). */
+    static double lrScale(double max) {
+        return max <= 0 || max >= 1 ? 1 : Math.pow(10, Math.floor(Math.log10(max)));
     }
 
     private static XYChart evaluationChart(List<EvalResult> evaluations) {

@@ -1,5 +1,9 @@
-package dev.align.curation.metaclip;
+package dev.align.benchmarks;
 
+import dev.align.curation.metaclip.BalanceDecision;
+import dev.align.curation.metaclip.EntryCounts;
+import dev.align.curation.metaclip.MetaClipBalancer;
+import dev.align.curation.metaclip.MetadataMatcher;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -21,7 +25,7 @@ import java.util.Map;
  * Benchmark of MetaCLIP matching on the inputs of {@code shared/bench/metaclip_inputs.py} (see
  * {@code tools/metaclip-inputs.sh}), side by side with MetaCLIP's own Aho-Corasick matcher.
  *
- * <p>Usage: {@code MatchBench INPUT_DIR [OUTPUT_FILE] [--repeats N] [--passes N] [--peer P]
+ * <p>Usage (see benchmarks/README.md): {@code MatchBench INPUT_DIR [OUTPUT_FILE] [--repeats N] [--passes N] [--peer P]
  * [--peer-rate R]}. Reads {@code entries.txt} and {@code captions.txt}. Each of the N repeats
  * (default 3) first runs the peer, then builds the matcher and matches every caption on one thread:
  * a cold pass, then {@code --passes} warm passes (default 5). Throughput is given per second of the
@@ -42,7 +46,10 @@ import java.util.Map;
  */
 public final class MatchBench {
 
-    /** The sha256 of MetaCLIP's own output for the 200,000 benchmark captions. */
+    /**
+     * The sha256 of MetaCLIP's own output for the 200,000 benchmark captions (also checked by
+     * align-curation's MetadataMatcherTest, which holds its own copy).
+     */
     public static final String EXPECTED_SHA256 =
             "84a85dec970838e3149b22de5c2731176b77f1bf0ff5b706f08e001fb708756a";
 

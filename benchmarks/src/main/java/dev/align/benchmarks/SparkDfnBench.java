@@ -1,4 +1,4 @@
-package dev.align.spark;
+package dev.align.benchmarks;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -10,6 +10,8 @@ import dev.align.data.text.BpeTokenizer;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
 import dev.align.models.io.ModelBundle;
+import dev.align.spark.DfnJob;
+import dev.align.spark.DfnSummary;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -30,13 +32,14 @@ import org.apache.spark.sql.SparkSession;
  * of 500, scored once by one local {@link DfnScorer}, then by {@link DfnJob} (top 15%).
  *
  * <pre>
- * java [Spark's --add-opens flags] -Dai.djl.pytorch.num_threads=T -cp ... \
- *     dev.align.spark.DfnBench WORK_DIR [pairs=4000] [master=local[2]] [batch=64]
+ * java [align-spark's spark.java17.flags] -Dai.djl.pytorch.num_threads=T \
+ *     -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath-spark.txt)" \
+ *     dev.align.benchmarks.SparkDfnBench WORK_DIR [pairs=4000] [master=local[2]] [batch=64]
  * </pre>
  */
-public final class DfnBench {
+public final class SparkDfnBench {
 
-    private DfnBench() {}
+    private SparkDfnBench() {}
 
     /**
      * Runs the benchmark and prints its figures.

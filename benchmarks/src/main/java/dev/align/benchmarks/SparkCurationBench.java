@@ -1,10 +1,14 @@
-package dev.align.spark;
+package dev.align.benchmarks;
 
+import dev.align.core.io.FileTrees;
 import dev.align.curation.metaclip.BalanceDecision;
 import dev.align.curation.metaclip.EntryCounts;
 import dev.align.curation.metaclip.MetaClipBalancer;
 import dev.align.curation.metaclip.MetadataMatcher;
 import dev.align.curation.metaclip.PairIds;
+import dev.align.spark.MetaClipJob;
+import dev.align.spark.MetaClipSummary;
+import dev.align.spark.PoolSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +32,15 @@ import org.apache.spark.sql.types.StructType;
  * decisions parquet.
  *
  * <pre>
- * java [Spark's --add-opens flags] -cp ... dev.align.spark.CurationBench INPUTS_DIR WORK_DIR
+ * java [align-spark's spark.java17.flags] \
+ *     -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath-spark.txt)" \
+ *     dev.align.benchmarks.SparkCurationBench INPUTS_DIR WORK_DIR
  *     [pairs=1000000] [threshold=200] [master=local[2]] [threads=2]
  * </pre>
  */
-public final class CurationBench {
+public final class SparkCurationBench {
 
-    private CurationBench() {}
+    private SparkCurationBench() {}
 
     /**
      * Runs the benchmark and prints its figures.
@@ -92,7 +98,7 @@ public final class CurationBench {
                     master, round, s.seconds(), s.countSeconds(), n / s.seconds(),
                     s.partitions(), s.kept(),
                     threads > 0 ? sparkKept.equals(localKept) : "not run");
-            deleteTree(Path.of(out));
+            FileTrees.delete(Path.of(out));
         }
         spark.stop();
     }
@@ -123,13 +129,5 @@ public final class CurationBench {
                 (t1 - t0) / 1e9, (t2 - t1) / 1e9, n / ((t2 - t1) / 1e9), n / ((t2 - t0) / 1e9),
                 kept.size(), n);
         return kept;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

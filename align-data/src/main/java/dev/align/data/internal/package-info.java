@@ -1,2 +1,0 @@
-/** Helpers shared by the data packages; not API, may change without notice. */
-package dev.align.data.internal;
