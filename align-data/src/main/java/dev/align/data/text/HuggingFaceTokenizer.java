@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.core.Checks;
+import dev.align.core.io.TextFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,7 +98,9 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
         Path json = Files.isDirectory(file) ? file.resolve("tokenizer.json") : file;
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readString(json, StandardCharsets.UTF_8));
+            root = new ObjectMapper().readTree(TextFiles.readUtf8(json));
+        } catch (TextFiles.MalformedTextException e) {
+            throw new TokenizerFormatException(e.getMessage(), e);
         } catch (JsonProcessingException e) {
             throw new TokenizerFormatException(json + ": malformed JSON: " + e.getOriginalMessage(), e);
         }
