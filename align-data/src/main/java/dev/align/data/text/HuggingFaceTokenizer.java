@@ -126,9 +126,31 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
             hf = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(json, options);
         } catch (RuntimeException e) { // the Rust parser rejects the file
             throw new TokenizerFormatException(json + ": HuggingFace tokenizers cannot load it: "
-                    + e.getMessage(), e);
+                    + shorten(e.getMessage()), e);
+        }
+        try {
+            // Some broken files load but fail on the first unknown word (a WordPiece unk_token
+            // missing from the vocabulary): find out now, not in a data worker mid-run.
+            hf.encode(PROBE, false, false);
+        } catch (RuntimeException e) {
+            hf.close();
+            throw new TokenizerFormatException(json + ": HuggingFace tokenizers load it but cannot "
+                    + "encode a test caption: " + shorten(e.getMessage()), e);
         }
         return new HuggingFaceTokenizer(hf, contextLength, start, end, pad, vocabSize);
+    }
+
+    /** Text with case, digits, punctuation, accents, CJK, an emoji and words no vocabulary has. */
+    private static final String PROBE = "A photo of 2 CATS, café & 東京 at 9:30 😀 \t zqxjv "
+            + "Ünïcödé ǅ \u2603 ";
+
+    /** Messages of the native library quote whole tokens, which in a broken file may be huge. */
+    private static String shorten(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        return message.length() <= 300 ? message
+                : message.substring(0, 300) + "... (" + message.length() + " characters)";
     }
 
     private static int vocabSize(JsonNode root) {

@@ -122,6 +122,34 @@ class HuggingFaceTokenizerTest {
         }
     }
 
+    /**
+     * Fuzz finding: a BPE file whose {@code unk_token} is not in its vocabulary loaded, then threw
+     * a bare {@code RuntimeException} ("Unk token `...` not found in the vocabulary", with the
+     * whole token) on the first unknown character, inside a data worker mid-run. WordPiece files
+     * with the same fault fail the same way.
+     */
+    @Test
+    void aFileThatLoadsButCannotEncodeIsRejectedAtLoad(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("\"unk_token\": null",
+                "\"unk_token\": \"" + "u".repeat(1000) + "\""));
+        for (var load : List.<java.util.concurrent.Callable<?>>of(
+                () -> HuggingFaceTokenizer.load(file, 16), () -> Tokenizer.load(file, 16))) {
+            TokenizerFormatException e = assertThrows(TokenizerFormatException.class, load::call);
+            assertTrue(e.getMessage().startsWith(file + ": HuggingFace tokenizers load it but "
+                    + "cannot encode a test caption: Unk token `uuu") && e.getMessage().endsWith(
+                    "characters)") && e.getMessage().length() < 500, e.getMessage());
+        }
+        Files.writeString(file, TokenizerFuzzTest.WORDPIECE.replace("\"unk_token\": \"[UNK]\"",
+                "\"unk_token\": \"[NOPE]\""));
+        assertTrue(assertThrows(TokenizerFormatException.class, () -> HuggingFaceTokenizer.load(
+                file, 16)).getMessage().contains("cannot encode a test caption"));
+        Files.writeString(file, TokenizerFuzzTest.WORDPIECE);
+        try (HuggingFaceTokenizer ok = HuggingFaceTokenizer.load(file, 8)) {
+            assertEquals(8, ok.encode("a photo of zzqx").length);
+        }
+    }
+
     @Test
     void rejectsBadInputWithClearMessages(@TempDir Path tmp) throws Exception {
         Path noPost = tmp.resolve("nopost.json");

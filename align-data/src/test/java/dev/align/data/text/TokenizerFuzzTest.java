@@ -114,7 +114,7 @@ class TokenizerFuzzTest {
     }
 
     /** A BERT-style WordPiece file with a TemplateProcessing post-processor. */
-    private static final String WORDPIECE = """
+    static final String WORDPIECE = """
             {"version": "1.0", "truncation": null, "padding": null,
              "added_tokens": [
                {"id": 0, "content": "[PAD]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
@@ -133,7 +133,7 @@ class TokenizerFuzzTest {
             """;
 
     /** A byte-level BPE file (GPT-2 style, no end-of-word suffix) with a Roberta post-processor. */
-    private static final String HF_BPE = """
+    static final String HF_BPE = """
             {"version": "1.0", "truncation": null, "padding": {"strategy": "BatchLongest", "direction": "Right", "pad_to_multiple_of": null, "pad_id": 0, "pad_type_id": 0, "pad_token": "<pad>"},
              "added_tokens": [
                {"id": 0, "content": "<pad>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},

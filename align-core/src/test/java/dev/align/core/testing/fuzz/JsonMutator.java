@@ -23,6 +23,11 @@ public final class JsonMutator {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /**
+     * Inputs stay under this many bytes: repeated copies of long strings could otherwise grow a
+     * document to hundreds of megabytes, which tests the machine's speed, not the parser.
+     */
+    public static final int MAX_BYTES = 4 << 20;
 
     private final Mutator bytes;
 
@@ -73,6 +78,9 @@ public final class JsonMutator {
             text = deepNesting(bytes.random().nextInt(3000));
         }
         byte[] out = text.getBytes(StandardCharsets.UTF_8);
+        if (out.length > MAX_BYTES) {
+            out = seed.toString().getBytes(StandardCharsets.UTF_8);
+        }
         if (bytes.random().nextInt(4) == 0) {
             out = bytes.mutate(out, corpus);
         }
