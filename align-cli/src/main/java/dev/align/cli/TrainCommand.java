@@ -1,6 +1,7 @@
 package dev.align.cli;
 
 import dev.align.core.json.Json;
+import dev.align.train.StopRequest;
 import dev.align.train.TrainResult;
 import dev.align.train.Trainer;
 import dev.align.train.config.TrainConfig;
@@ -17,7 +18,10 @@ import picocli.CommandLine.Option;
             "OUT gets metrics.jsonl (one JSON line per step), training.png (loss and lr), "
                     + "checkpoints/ (the newest few, written atomically) and model/ "
                     + "(model.safetensors with OpenCLIP keys + model.json), which every command "
-                    + "taking a model accepts. A progress bar goes to stderr."})
+                    + "taking a model accepts. A progress bar goes to stderr.",
+            "SIGTERM (a scheduler's or a preemptible cloud's notice) finishes the step in progress, "
+                    + "writes a checkpoint and exits with status 75; --resume continues "
+                    + "bit-exactly. A second SIGTERM exits at once."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
@@ -44,7 +48,10 @@ final class TrainCommand implements Callable<Integer> {
             // must happen before the engine loads (DJL reads it once)
             System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(cfg.threads()));
         }
+        StopRequest stop = new StopRequest();
+        TermSignal.install(stop);
         try (Trainer trainer = Trainer.open(cfg, DataSources.open(cfg), out, resume)) {
+            trainer.stopWhen(stop);
             System.err.println(trainer.optimizer().describeGroups());
             TrainResult result = trainer.run(System.err);
             System.out.println(Json.write(result));

@@ -12,7 +12,6 @@ import dev.align.core.data.ImageTextSource;
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.json.Json;
 import dev.align.models.clip.ClipModel;
-import dev.align.models.io.ModelFolder;
 import dev.align.models.io.OpenClipWeights;
 import dev.align.models.loss.ChunkedInfoNceLoss;
 import dev.align.models.loss.ChunkedSigLipLoss;
@@ -20,6 +19,7 @@ import dev.align.models.loss.InfoNceLoss;
 import dev.align.models.loss.SigLipLoss;
 import dev.align.models.vision.PatchDropout;
 import dev.align.train.checkpoint.Checkpoints;
+import dev.align.train.checkpoint.FinalModel;
 import dev.align.train.checkpoint.Provenance;
 import dev.align.train.checkpoint.TrainState;
 import dev.align.train.config.LossSpec;
@@ -76,6 +76,7 @@ public final class Trainer implements AutoCloseable {
     private final Seeds seeds;
     private TrainState state;
     private Map<String, Long> skippedBeforeSeek = Map.of();
+    private StopRequest stop = new StopRequest();
 
     private Trainer(TrainConfig cfg, ImageTextSource data, Path out, boolean resume) throws IOException {
         this.cfg = cfg;
@@ -153,6 +154,18 @@ public final class Trainer implements AutoCloseable {
         return state.step();
     }
 
+    /**
+     * Stops the run cleanly when {@code request} is made: after the step in progress, with a
+     * checkpoint, by throwing {@link TrainingStoppedException} from {@link #run}. A request made
+     * during the last step lets the run finish.
+     *
+     * @return this trainer
+     */
+    public Trainer stopWhen(StopRequest request) {
+        this.stop = java.util.Objects.requireNonNull(request, "request");
+        return this;
+    }
+
     /** Runs to {@code cfg.steps()}, printing progress to {@code err}. */
     public TrainResult run(PrintStream err) throws IOException {
         return run(err, m -> { });
@@ -195,17 +208,17 @@ public final class Trainer implements AutoCloseable {
                 metrics.log(m);
                 progress.update(m, seconds * (cfg.steps() - step - 1));
                 observer.accept(m);
-                if (cfg.isCheckpointStep(step)) {
+                boolean stopping = stop.isRequested() && step + 1 < cfg.steps();
+                if (cfg.isCheckpointStep(step) || stopping) {
                     checkpoints.save(model, optimizer, state, provenance);
                 }
+                if (stopping) {
+                    throw new TrainingStoppedException(state.step(),
+                            checkpoints.pathOf(state.step()), stop.reason());
+                }
             }
-            Path modelDir = out.resolve("model");
-            ModelFolder.save(model, modelDir);
-            AtomicFiles.write(modelDir.resolve("provenance.json"), Json.write(provenance).getBytes(StandardCharsets.UTF_8));
-            if (cfg.data().tokenizer() != null) {                             // eval encodes text with it
-                AtomicFiles.write(modelDir.resolve("tokenizer.json"),
-                        Files.readAllBytes(Path.of(cfg.data().tokenizer())));
-            }
+            Path modelDir = FinalModel.write(model, out, provenance, cfg.data().tokenizer() == null
+                    ? null : Path.of(cfg.data().tokenizer()), state.step());
             TrainingPlot.write(metrics.history(), out.resolve("training.png"));
             double elapsed = (System.nanoTime() - start) / 1e9;
             return new TrainResult(state.step(), loss, modelDir, metrics.history().isEmpty() ? 0

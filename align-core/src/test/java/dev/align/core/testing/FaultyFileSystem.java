@@ -51,10 +51,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       what fits and then fails with {@code IOException("No space left on device")}, as
  *       {@code write(2)} does with {@code ENOSPC}. Deleting or truncating a file gives its bytes
  *       back, as on a real disk.
- *   <li>{@link #makeReadOnly(Path)}: every change inside that folder (creating, opening for
- *       writing, deleting, renaming, making folders) fails with {@link AccessDeniedException}, as
- *       after {@code chmod -R a-w} for a user who is not root; reading still works, and so does
- *       writing through a channel opened earlier, as with a real {@code chmod}.
+ *   <li>{@link #makeReadOnly(Path)}: the folder refuses new entries, deletions and renames
+ *       (creating a file, making a folder, deleting, moving in or out) with
+ *       {@link AccessDeniedException}, as after {@code chmod a-w DIR} for a user who is not root.
+ *       As with a real {@code chmod}, folders below it stay writable, files already in it can
+ *       still be written, and channels opened earlier keep working.
  *   <li>{@link #heal()}: space is back and every folder writable.
  * </ul>
  *
@@ -117,7 +118,7 @@ public final class FaultyFileSystem extends FileSystem {
         freeBytes.set(bytes);
     }
 
-    /** Every change inside {@code dir} (and below it) is refused with {@link AccessDeniedException}. */
+    /** {@code dir} refuses new entries, deletions and renames, as after {@code chmod a-w dir}. */
     public void makeReadOnly(Path dir) {
         readOnly.add(unwrap(dir).toAbsolutePath().normalize());
     }
@@ -148,12 +149,11 @@ public final class FaultyFileSystem extends FileSystem {
         return p.delegate;
     }
 
+    /** Refuses to add, remove or rename the entry {@code realPath} when its folder is read-only. */
     private void checkWritable(Path realPath) throws AccessDeniedException {
-        Path absolute = realPath.toAbsolutePath().normalize();
-        for (Path dir : readOnly) {
-            if (absolute.startsWith(dir)) {
-                throw new AccessDeniedException(realPath.toString());
-            }
+        Path parent = realPath.toAbsolutePath().normalize().getParent();
+        if (parent != null && readOnly.contains(parent)) {
+            throw new AccessDeniedException(realPath.toString());
         }
     }
 
@@ -291,10 +291,10 @@ public final class FaultyFileSystem extends FileSystem {
             Path p = unwrap(path);
             boolean writes = options.contains(StandardOpenOption.WRITE)
                     || options.contains(StandardOpenOption.APPEND);
-            boolean changes = writes || options.contains(StandardOpenOption.CREATE_NEW)
+            boolean addsOrRemoves = options.contains(StandardOpenOption.CREATE_NEW)
                     || options.contains(StandardOpenOption.DELETE_ON_CLOSE)
                     || (options.contains(StandardOpenOption.CREATE) && !Files.exists(p));
-            if (changes) {
+            if (addsOrRemoves) {
                 checkWritable(p);
             }
             long truncated = writes && options.contains(StandardOpenOption.TRUNCATE_EXISTING)
@@ -403,8 +403,9 @@ public final class FaultyFileSystem extends FileSystem {
         @Override
         public void checkAccess(Path path, AccessMode... modes) throws IOException {
             Path p = unwrap(path);
-            if (Arrays.asList(modes).contains(AccessMode.WRITE)) {
-                checkWritable(p);
+            if (Arrays.asList(modes).contains(AccessMode.WRITE) && readOnly.contains(
+                    p.toAbsolutePath().normalize())) {
+                throw new AccessDeniedException(p.toString());
             }
             realProvider().checkAccess(p, modes);
         }
@@ -430,9 +431,7 @@ public final class FaultyFileSystem extends FileSystem {
         @Override
         public void setAttribute(Path path, String attribute, Object value,
                 LinkOption... options) throws IOException {
-            Path p = unwrap(path);
-            checkWritable(p);
-            realProvider().setAttribute(p, attribute, value, options);
+            realProvider().setAttribute(unwrap(path), attribute, value, options);
         }
     }
 

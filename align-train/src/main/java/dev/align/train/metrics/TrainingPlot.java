@@ -1,9 +1,8 @@
 package dev.align.train.metrics;
 
+import dev.align.core.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -29,9 +28,9 @@ public final class TrainingPlot {
         lr.addSeries("lr", steps, history.stream().mapToDouble(StepMetrics::lr).toArray())
                 .setMarker(SeriesMarkers.NONE);
         lr.getStyler().setLegendVisible(false);
-        String tmp = file + ".tmp";                              // XChart appends ".png"
-        BitmapEncoder.saveBitmap(List.of(loss, lr), 2, 1, tmp, BitmapEncoder.BitmapFormat.PNG);
-        Files.move(Path.of(tmp + ".png"), file, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        // Rendered into AtomicFiles' stream: XChart's file variant goes through java.io.File,
+        // leaves a half-written "*.tmp.png" when the disk fills, and ignores the Path's file system.
+        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(List.of(loss, lr), 2, 1, out,
+                BitmapEncoder.BitmapFormat.PNG));
     }
 }
