@@ -54,10 +54,15 @@ class ShardReaderFuzzTest {
     private static final java.util.Map<String, Long> SKIPS = new java.util.TreeMap<>();
     private static final List<byte[]> SEEDS = seeds();
 
-    static {
-        // Every skip is also logged as a warning; thousands of them would only slow the run.
-        java.util.logging.Logger.getLogger(ShardReader.class.getName())
-                .setLevel(java.util.logging.Level.OFF);
+    /** Every skip is also logged as a warning; thousands of them would only slow the run. */
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(ShardReader.class.getName());
+    private static java.util.logging.Level level;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void quiet() {
+        level = LOG.getLevel();
+        LOG.setLevel(java.util.logging.Level.OFF);
     }
 
     @Test
@@ -75,6 +80,7 @@ class ShardReaderFuzzTest {
 
     @AfterAll
     static void report() {
+        LOG.setLevel(level);                       // other tests count the warnings
         HARNESS.writeReport();
         System.out.println("  skips by reason and detail (most frequent):");
         SKIPS.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue()
