@@ -72,8 +72,8 @@ public final class JsonMutator {
         }
         text = root.toString();
         int choice = bytes.random().nextInt(20);
-        if (choice <= 1) {
-            text = duplicateFirstKey(text);
+        if (choice <= 1 && text.length() <= MAX_BYTES) {
+            text = duplicateFirstKey(root, text);
         } else if (choice == 2) {
             text = deepNesting(bytes.random().nextInt(3000));
         }
@@ -220,9 +220,12 @@ public final class JsonMutator {
         };
     }
 
-    /** Repeats the first {@code "key": value} pair of the first object (strict parsers refuse it). */
-    private static String duplicateFirstKey(String text) {
-        JsonNode root = parse(text);
+    /**
+     * Repeats the first {@code "key": value} pair of the top-level object (strict parsers refuse
+     * it). Works on the tree, not by parsing {@code text} again: a mutated document may hold a
+     * string longer than Jackson's default limit.
+     */
+    private static String duplicateFirstKey(JsonNode root, String text) {
         if (!(root instanceof ObjectNode o) || o.isEmpty()) {
             return text;
         }
