@@ -107,7 +107,7 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
         if (root == null || !root.isObject()) {
             throw new TokenizerFormatException(json + ": not a JSON object");
         }
-        int vocabSize = vocabSize(root);
+        int vocabSize = vocabSize(root, json);
         int start = startToken != null ? idOf(root, startToken, json) : specialId(root, true, json);
         int end = endToken != null ? idOf(root, endToken, json) : specialId(root, false, json);
         int pad = padId >= 0 ? padId : root.path("padding").path("pad_id").asInt(0);
@@ -153,20 +153,38 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
                 : message.substring(0, 300) + "... (" + message.length() + " characters)";
     }
 
-    private static int vocabSize(JsonNode root) {
+    /**
+     * One more than the largest id of the vocabulary and the added tokens. Every id must be a
+     * non-negative {@code int}: the Rust library reads ids as {@code u32}, so an id such as
+     * 4294967295 loads there but would reach the text tower as -1 (found by fuzzing).
+     */
+    private static int vocabSize(JsonNode root, Path file) throws TokenizerFormatException {
         int max = -1;
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) {
-            for (JsonNode id : vocab) {
-                max = Math.max(max, id.asInt());
+            for (Map.Entry<String, JsonNode> e : vocab.properties()) {
+                max = Math.max(max, checkedId(e.getValue(), "model.vocab['" + shorten(e.getKey())
+                        + "']", file));
             }
         } else if (vocab.isArray()) { // Unigram: [[piece, score], ...]
             max = vocab.size() - 1;
         }
         for (JsonNode t : root.path("added_tokens")) {
-            max = Math.max(max, t.path("id").asInt());
+            max = Math.max(max, checkedId(t.path("id"), "added token '"
+                    + shorten(t.path("content").asText()) + "'", file));
         }
         return max + 1;
+    }
+
+    private static int checkedId(JsonNode id, String what, Path file)
+            throws TokenizerFormatException {
+        if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0
+                || id.intValue() == Integer.MAX_VALUE) {
+            throw new TokenizerFormatException(String.format("%s: %s has id %s; ids must be "
+                    + "whole numbers in [0, %s)", file, what, shorten(id.toString()),
+                    Integer.MAX_VALUE));
+        }
+        return id.intValue();
     }
 
     private static int idOf(JsonNode root, String token, Path file) throws TokenizerFormatException {
@@ -252,6 +270,10 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
     private void frame(long[] content, long[] out, int offset) {
         int[] ids = new int[content.length];
         for (int i = 0; i < ids.length; i++) {
+            // The vocabulary was checked at load; this guards against the native side anyway.
+            Checks.checkState(content[i] >= 0 && content[i] < vocabSize,
+                    "the tokenizer produced id %s, outside its vocabulary [0, %s)", content[i],
+                    vocabSize);
             ids[i] = (int) content[i];
         }
         Rows.frame(ids, ids.length, out, offset, contextLength, startId, endId, padId);

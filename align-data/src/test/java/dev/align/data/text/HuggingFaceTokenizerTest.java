@@ -150,6 +150,26 @@ class HuggingFaceTokenizerTest {
         }
     }
 
+    /**
+     * Fuzz finding (100,000-input run): an id of 4294967295 in model.vocab loads in the Rust
+     * library (ids are u32) and came out of encode as -1, an index the text tower cannot embed.
+     */
+    @Test
+    void anIdThatIsNotANonNegativeIntIsRejectedAtLoad(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        for (String bad : new String[] {"4294967295", "-1", "2147483647", "7.5"}) {
+            Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("\"t\": 7,", "\"t\": " + bad + ","));
+            TokenizerFormatException e = assertThrows(TokenizerFormatException.class,
+                    () -> Tokenizer.load(file, 16));
+            assertTrue(e.getMessage().contains("model.vocab['t'] has id " + bad + "; ids must be "
+                    + "whole numbers in [0, 2147483647)"), e.getMessage());
+        }
+        Files.writeString(file, TokenizerFuzzTest.WORDPIECE.replace("{\"id\": 3, \"content\": \"[SEP]\"",
+                "{\"id\": -3, \"content\": \"[SEP]\""));
+        assertTrue(assertThrows(TokenizerFormatException.class, () -> HuggingFaceTokenizer.load(
+                file, 16)).getMessage().contains("added token '[SEP]' has id -3"));
+    }
+
     @Test
     void rejectsBadInputWithClearMessages(@TempDir Path tmp) throws Exception {
         Path noPost = tmp.resolve("nopost.json");
