@@ -43,6 +43,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
 
+    /**
+     * Longest token (vocabulary entry, merge or added token) accepted, in characters. Real
+     * tokenizers stay far below it; the native library's loading time grows with the square of a
+     * token's length (an 87,623-character added token took six minutes, found by fuzzing), so a
+     * hostile file could otherwise stall a process in native code that cannot be interrupted.
+     */
+    public static final int MAX_TOKEN_CHARS = 1024;
+
     private final ai.djl.huggingface.tokenizers.HuggingFaceTokenizer hf;
     private final int contextLength;
     private final int startId;
@@ -107,6 +115,7 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
         if (root == null || !root.isObject()) {
             throw new TokenizerFormatException(json + ": not a JSON object");
         }
+        checkTokenLengths(root, json);
         int vocabSize = vocabSize(root, json);
         int start = startToken != null ? idOf(root, startToken, json) : specialId(root, true, json);
         int end = endToken != null ? idOf(root, endToken, json) : specialId(root, false, json);
@@ -174,6 +183,40 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
                     + shorten(t.path("content").asText()) + "'", file));
         }
         return max + 1;
+    }
+
+    private static void checkTokenLengths(JsonNode root, Path file)
+            throws TokenizerFormatException {
+        JsonNode model = root.path("model");
+        JsonNode vocab = model.path("vocab");
+        if (vocab.isObject()) {
+            for (Map.Entry<String, JsonNode> e : vocab.properties()) {
+                checkLength(e.getKey(), "a model.vocab entry", file);
+            }
+        } else if (vocab.isArray()) {                        // Unigram: [[piece, score], ...]
+            for (JsonNode piece : vocab) {
+                checkLength(piece.path(0).asText(), "a model.vocab piece", file);
+            }
+        }
+        for (JsonNode merge : model.path("merges")) {
+            String text = merge.isArray() ? merge.path(0).asText() + " " + merge.path(1).asText()
+                    : merge.asText();
+            checkLength(text, "a model.merges entry", file);
+        }
+        for (JsonNode t : root.path("added_tokens")) {
+            checkLength(t.path("content").asText(), "an added token", file);
+        }
+    }
+
+    private static void checkLength(String token, String what, Path file)
+            throws TokenizerFormatException {
+        // A merge is two tokens and a space.
+        int limit = what.contains("merges") ? 2 * MAX_TOKEN_CHARS + 1 : MAX_TOKEN_CHARS;
+        if (token.length() > limit) {
+            throw new TokenizerFormatException(String.format("%s: %s has %s characters ('%s'), "
+                    + "more than the limit of %s", file, what, token.length(), shorten(token),
+                    limit));
+        }
     }
 
     private static int checkedId(JsonNode id, String what, Path file)

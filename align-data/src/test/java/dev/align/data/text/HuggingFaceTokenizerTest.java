@@ -170,6 +170,32 @@ class HuggingFaceTokenizerTest {
                 file, 16)).getMessage().contains("added token '[SEP]' has id -3"));
     }
 
+    /**
+     * Fuzz finding (100,000-input run): an added token of 87,623 characters made the native
+     * library take six minutes to load the file (its time grows with the square of the length).
+     */
+    @Test
+    void tokensLongerThanTheLimitAreRejectedBeforeTheNativeLibrarySeesThem(@TempDir Path tmp)
+            throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        String longToken = "a".repeat(HuggingFaceTokenizer.MAX_TOKEN_CHARS + 1);
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("\"content\": \"<s>\"",
+                "\"content\": \"" + longToken + "\""));
+        long t0 = System.nanoTime();
+        TokenizerFormatException e = assertThrows(TokenizerFormatException.class,
+                () -> Tokenizer.load(file, 16));
+        assertTrue(e.getMessage().contains("an added token has 1025 characters") && e.getMessage()
+                .contains("more than the limit of 1024"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "rejected before loading");
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("\"r\": 16", "\""
+                + "r".repeat(5000) + "\": 16"));
+        assertTrue(assertThrows(TokenizerFormatException.class, () -> HuggingFaceTokenizer.load(
+                file, 16)).getMessage().contains("a model.vocab entry has 5000 characters"));
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("\"content\": \"<s>\"",
+                "\"content\": \"" + "a".repeat(HuggingFaceTokenizer.MAX_TOKEN_CHARS) + "\""));
+        HuggingFaceTokenizer.load(file, 16, "<pad>", "</s>", 0).close();   // at the limit: fine
+    }
+
     @Test
     void rejectsBadInputWithClearMessages(@TempDir Path tmp) throws Exception {
         Path noPost = tmp.resolve("nopost.json");
