@@ -116,6 +116,7 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
             throw new TokenizerFormatException(json + ": not a JSON object");
         }
         checkTokenLengths(root, json);
+        checkMergesFitThePrefix(root, json);
         int vocabSize = vocabSize(root, json);
         int start = startToken != null ? idOf(root, startToken, json) : specialId(root, true, json);
         int end = endToken != null ? idOf(root, endToken, json) : specialId(root, false, json);
@@ -205,6 +206,45 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
         }
         for (JsonNode t : root.path("added_tokens")) {
             checkLength(t.path("content").asText(), "an added token", file);
+        }
+    }
+
+    /**
+     * A BPE merge whose second token is shorter (in UTF-8 bytes) than the model's
+     * {@code continuing_subword_prefix}, or that the prefix's length would cut inside a character,
+     * makes the native library panic while building the model ({@code &b[prefix_len..]} in
+     * tokenizers 0.21's {@code BpeBuilder::build}), and a Rust panic aborts the whole JVM (found by
+     * fuzzing: exit 134). Such a file is refused here instead.
+     */
+    private static void checkMergesFitThePrefix(JsonNode root, Path file)
+            throws TokenizerFormatException {
+        JsonNode model = root.path("model");
+        JsonNode prefixNode = model.path("continuing_subword_prefix");
+        if (!"BPE".equals(model.path("type").asText()) || !prefixNode.isTextual()
+                || prefixNode.asText().isEmpty()) {
+            return;
+        }
+        int prefixBytes = prefixNode.asText().getBytes(StandardCharsets.UTF_8).length;
+        int rank = 0;
+        for (JsonNode merge : model.path("merges")) {
+            String second;
+            if (merge.isArray()) {
+                second = merge.path(1).asText();
+            } else {
+                String[] parts = merge.asText().split(" ", -1);
+                second = parts.length == 2 ? parts[1] : null;    // else the library reports it
+            }
+            if (second != null) {
+                byte[] b = second.getBytes(StandardCharsets.UTF_8);
+                boolean cutsACharacter = prefixBytes < b.length && (b[prefixBytes] & 0xC0) == 0x80;
+                if (b.length < prefixBytes || cutsACharacter) {
+                    throw new TokenizerFormatException(String.format("%s: model.merges[%s] = %s "
+                            + "does not continue with continuing_subword_prefix '%s' (%s bytes); "
+                            + "the HuggingFace library would crash on it", file, rank,
+                            shorten(merge.toString()), shorten(prefixNode.asText()), prefixBytes));
+                }
+            }
+            rank++;
         }
     }
 

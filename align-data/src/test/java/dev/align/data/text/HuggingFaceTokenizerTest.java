@@ -196,6 +196,28 @@ class HuggingFaceTokenizerTest {
         HuggingFaceTokenizer.load(file, 16, "<pad>", "</s>", 0).close();   // at the limit: fine
     }
 
+    /**
+     * Fuzz finding (100,000-input run): a continuing_subword_prefix longer than a merge's second
+     * token made the native library panic while building the model, which aborted the JVM
+     * (exit 134, "byte index 24937 is out of bounds of `a`").
+     */
+    @Test
+    void aMergeTheSubwordPrefixCannotFitIsRejectedInsteadOfCrashingTheJvm(@TempDir Path tmp)
+            throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace(
+                "\"continuing_subword_prefix\": null", "\"continuing_subword_prefix\": \"##\""));
+        TokenizerFormatException e = assertThrows(TokenizerFormatException.class,
+                () -> Tokenizer.load(file, 16));
+        assertTrue(e.getMessage().contains("model.merges[0] = \"Ġ a\" does not continue with "
+                + "continuing_subword_prefix '##' (2 bytes)"), e.getMessage());
+        // The same with a prefix of one character but two bytes, longer than the merge's "a".
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace(
+                "\"continuing_subword_prefix\": null", "\"continuing_subword_prefix\": \"é\""));
+        assertTrue(assertThrows(TokenizerFormatException.class, () -> Tokenizer.load(file, 16))
+                .getMessage().contains("(2 bytes)"));
+    }
+
     @Test
     void rejectsBadInputWithClearMessages(@TempDir Path tmp) throws Exception {
         Path noPost = tmp.resolve("nopost.json");

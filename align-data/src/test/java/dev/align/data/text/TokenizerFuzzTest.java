@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
  */
 class TokenizerFuzzTest {
 
+    /** HuggingFace files are read by native code, whose panics abort the JVM: keep the input. */
     private static final FuzzHarness LOAD = FuzzHarness.builder("tokenizer.json (Tokenizer.load)")
             .allows(TokenizerFormatException.class)
+            .keepInputOnCrash()
             .maxAllocated(n -> 96 * n + (32L << 20), "96 x file + 32 MiB (Java heap)")
             .build();
     private static final FuzzHarness BPE = FuzzHarness.builder("tokenizer.json (BpeTokenizer.load)")

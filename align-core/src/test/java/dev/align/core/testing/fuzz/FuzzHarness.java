@@ -72,6 +72,7 @@ public final class FuzzHarness {
     private final String bound;
     private final List<Class<? extends Throwable>> documented;
     private final Predicate<String> clearMessage;
+    private final boolean keepInputOnCrash;
     private ExecutorService worker = newWorker();
 
     private long inputs;
@@ -89,6 +90,7 @@ public final class FuzzHarness {
         this.bound = b.bound;
         this.documented = List.copyOf(b.documented);
         this.clearMessage = b.clearMessage;
+        this.keepInputOnCrash = b.keepInputOnCrash;
         if (!THREADS.isThreadAllocatedMemorySupported()) {
             throw new IllegalStateException("this JVM cannot count allocated bytes per thread");
         }
@@ -110,6 +112,7 @@ public final class FuzzHarness {
         /** At least 8 characters, and not a bare {@code null} from an unexpected exception's message. */
         private Predicate<String> clearMessage = m -> m != null && m.strip().length() >= 8
                 && !m.endsWith(": null") && !m.contains("Input length =");
+        private boolean keepInputOnCrash;
 
         private Builder(String parser) {
             this.parser = parser;
@@ -141,6 +144,16 @@ public final class FuzzHarness {
         /** What a documented exception's message must satisfy (default: 8+ characters). */
         public Builder clearMessage(Predicate<String> test) {
             this.clearMessage = test;
+            return this;
+        }
+
+        /**
+         * Writes each input to {@code target/fuzz-failures/PARSER-in-progress.bin} before parsing
+         * it (and removes it after), so that when native code aborts the whole JVM the input that
+         * did it is on disk.
+         */
+        public Builder keepInputOnCrash() {
+            this.keepInputOnCrash = true;
             return this;
         }
 
@@ -220,6 +233,29 @@ public final class FuzzHarness {
      *     allocation over the bound
      */
     public synchronized void run(byte[] input, Parse parse) {
+        Path inProgress = Path.of("target", "fuzz-failures", fileName(parser) + "-in-progress.bin");
+        if (keepInputOnCrash) {
+            try {
+                Files.createDirectories(inProgress.getParent());
+                Files.write(inProgress, input);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot record the input in progress", e);
+            }
+        }
+        try {
+            runRecorded(input, parse);
+        } finally {
+            if (keepInputOnCrash) {
+                try {
+                    Files.deleteIfExists(inProgress);
+                } catch (IOException e) {
+                    // the next input overwrites it
+                }
+            }
+        }
+    }
+
+    private void runRecorded(byte[] input, Parse parse) {
         Future<Result> future = worker.submit(() -> {
             long[] extra = EXTRA.get();
             extra[0] = 0;
