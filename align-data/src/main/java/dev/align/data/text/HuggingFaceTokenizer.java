@@ -117,6 +117,7 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
         }
         checkTokenLengths(root, json);
         checkMergesFitThePrefix(root, json);
+        checkReplaceNormalizers(root.path("normalizer"), json);
         int vocabSize = vocabSize(root, json);
         int start = startToken != null ? idOf(root, startToken, json) : specialId(root, true, json);
         int end = endToken != null ? idOf(root, endToken, json) : specialId(root, false, json);
@@ -245,6 +246,45 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
                 }
             }
             rank++;
+        }
+    }
+
+    /**
+     * A {@code Replace} normalizer whose pattern matches the empty string inserts its content
+     * between every two characters and breaks the native library's offset bookkeeping: the next
+     * normalizer (a {@code Lowercase} of an added token, at load) panics with an index out of
+     * bounds, which aborts the JVM (found by fuzzing). Such a pattern is refused here; patterns
+     * Java cannot compile are left to the library, which reports them.
+     */
+    private static void checkReplaceNormalizers(JsonNode normalizer, Path file)
+            throws TokenizerFormatException {
+        if ("Sequence".equals(normalizer.path("type").asText())) {
+            for (JsonNode n : normalizer.path("normalizers")) {
+                checkReplaceNormalizers(n, file);
+            }
+            return;
+        }
+        if (!"Replace".equals(normalizer.path("type").asText())) {
+            return;
+        }
+        JsonNode pattern = normalizer.path("pattern");
+        boolean empty;
+        if (pattern.path("String").isTextual()) {
+            empty = pattern.path("String").asText().isEmpty();
+        } else if (pattern.path("Regex").isTextual()) {
+            try {
+                empty = java.util.regex.Pattern.compile(pattern.path("Regex").asText())
+                        .matcher("").matches();
+            } catch (java.util.regex.PatternSyntaxException e) {
+                empty = false;
+            }
+        } else {
+            empty = false;
+        }
+        if (empty) {
+            throw new TokenizerFormatException(String.format("%s: the Replace normalizer's "
+                    + "pattern %s matches the empty string; the HuggingFace library would crash on "
+                    + "it", file, shorten(pattern.toString())));
         }
     }
 

@@ -218,6 +218,27 @@ class HuggingFaceTokenizerTest {
                 .getMessage().contains("(2 bytes)"));
     }
 
+    /**
+     * Fuzz finding (100,000-input run): a Replace normalizer with an empty regex made the native
+     * library panic ("index out of bounds: the len is 31 but the index is 31" in Lowercase) while
+     * normalizing the added tokens at load, which aborted the JVM.
+     */
+    @Test
+    void aReplaceNormalizerMatchingTheEmptyStringIsRejectedInsteadOfCrashingTheJvm(@TempDir Path tmp)
+            throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        for (String pattern : new String[] {"{\"Regex\": \"\"}", "{\"Regex\": \"x*\"}",
+            "{\"String\": \"\"}"}) {
+            Files.writeString(file, ours.toJson().replace("\"Regex\" : \"\\\\s+\"",
+                    pattern.substring(1, pattern.length() - 1)));
+            assertTrue(Files.readString(file).contains(pattern.substring(1, pattern.length() - 1)));
+            TokenizerFormatException e = assertThrows(TokenizerFormatException.class,
+                    () -> HuggingFaceTokenizer.load(file, 16));
+            assertTrue(e.getMessage().contains("the Replace normalizer's pattern")
+                    && e.getMessage().contains("matches the empty string"), e.getMessage());
+        }
+    }
+
     @Test
     void rejectsBadInputWithClearMessages(@TempDir Path tmp) throws Exception {
         Path noPost = tmp.resolve("nopost.json");

@@ -199,6 +199,9 @@ public final class FuzzHarness {
         int n = tries();
         for (int i = 0; i < n; i++) {
             long seed = i == 0 && n == 1 ? base : mixed ^ (i * GOLDEN);
+            if (i > 0 && i % 10_000 == 0) {
+                System.out.printf(Locale.ROOT, "fuzz %s: %,d inputs so far%n", parser, i);
+            }
             byte[] input = generator.apply(new Random(seed));
             try {
                 run(input, () -> parse.parse(input));
