@@ -1,5 +1,6 @@
 package dev.align.cli;
 
+import dev.align.core.Checks;
 import dev.align.core.json.Json;
 import dev.align.data.imports.EmojiImporter;
 import dev.align.data.imports.FashionMnistImporter;
@@ -8,12 +9,19 @@ import dev.align.data.imports.ImportListener;
 import dev.align.data.imports.ImportOptions;
 import dev.align.data.imports.ImportSummary;
 import dev.align.data.imports.Importer;
+import dev.align.data.imports.MdiImporter;
 import dev.align.data.imports.OpenClipartImporter;
 import dev.align.data.imports.OpenMojiImporter;
 import dev.align.data.imports.SyntheticImporter;
 import dev.align.data.shards.ShardInspector;
+import dev.align.data.shards.ShardReader;
+import dev.align.data.shards.ShardReaderOptions;
+import dev.align.data.shards.ShardSummary;
+import dev.align.data.text.BpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,12 +31,19 @@ import picocli.CommandLine.Parameters;
 /** {@code ./align data}: the data pipeline's commands. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Import data sets into WebDataset shards; inspect shards.",
-        subcommands = {DataCommand.Import.class, DataCommand.Inspect.class})
+        subcommands = {DataCommand.Import.class, DataCommand.Inspect.class,
+            DataCommand.TokenizerCmd.class})
 final class DataCommand {
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = "Print a JSON summary of WebDataset shards: samples, members per "
-                    + "extension, caption length histogram (words) and skipped samples by reason.")
+            description = {"Print a JSON summary of WebDataset shards: samples, members per "
+                    + "extension, caption length histogram (words), skipped samples by reason, "
+                    + "and how alike neighbouring samples are in the stored order (order: "
+                    + ".json fields whose values neighbours share, caption word overlap, each "
+                    + "against a random order).",
+                "Warns on stderr when consecutive samples are strongly correlated (shards "
+                        + "written grouped by category): a shuffle buffer shorter than those "
+                        + "runs fills every batch with near-duplicates."})
     static final class Inspect implements Callable<Integer> {
         @Parameters(paramLabel = "SHARDS",
                 description = "Shard files, brace patterns allowed: data/{00000..00099}.tar")
@@ -36,7 +51,59 @@ final class DataCommand {
 
         @Override
         public Integer call() {
-            System.out.println(Json.write(ShardInspector.inspect(shards)));
+            ShardSummary summary = ShardInspector.inspect(shards);
+            System.out.println(Json.write(summary));
+            for (String warning : summary.order().warnings()) {
+                System.err.println("warning: " + warning);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "tokenizer", mixinStandardHelpOptions = true,
+            description = {"Train a CLIP-style byte-level BPE tokenizer on the captions of one or "
+                    + "more shard sets, so that a run can train on several imports at once "
+                    + "(name them joined by '::' in its data.shards) with one vocabulary.",
+                "Every line of every caption counts once per sample, in stored order; the "
+                        + "result is deterministic."})
+    static final class TokenizerCmd implements Callable<Integer> {
+        @Option(names = "--shards", required = true, paramLabel = "SHARDS",
+                description = "Shards, brace patterns allowed; repeat for several sets.")
+        List<String> shards;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE",
+                description = "The tokenizer.json to write (atomically).")
+        Path out;
+
+        @Option(names = "--vocab-size", defaultValue = "1000", paramLabel = "N",
+                description = "Ids, >= 514 and at most the model's text vocabulary (tiny 1000, "
+                        + "small 8000). Default: ${DEFAULT-VALUE}.")
+        int vocabSize;
+
+        @Option(names = "--context-length", defaultValue = "32", paramLabel = "T",
+                description = "Tokens per caption, at most the model's context length. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        int contextLength;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> captions = new ArrayList<>();
+            for (String pattern : shards) {
+                try (ShardReader reader = ShardReader.open(
+                        ShardReaderOptions.of(pattern).inStoredOrder(), 0)) {
+                    while (reader.hasNext()) {
+                        for (String line : reader.next().caption().split("\n")) {
+                            if (!line.isBlank()) {
+                                captions.add(line);
+                            }
+                        }
+                    }
+                }
+            }
+            Checks.checkArgument(!captions.isEmpty(), "no captions in %s", shards);
+            BpeTokenizer.train(captions, vocabSize, contextLength).save(out);
+            System.out.printf(Locale.ROOT, "tokenizer: %s (%d ids, context %d) from %d captions%n",
+                    out, vocabSize, contextLength, captions.size());
             return 0;
         }
     }
@@ -46,21 +113,27 @@ final class DataCommand {
                 "KIND is one of:",
                 "  synthetic      procedural coloured shapes with compositional captions "
                         + "(no download; also writes eval/)",
-                "  emoji          Google and Twitter emoji, CLDR labels and tags as captions",
-                "  openmoji       OpenMoji SVGs (another drawing style), rendered in Java",
+                "  emoji          Google and Twitter emoji, CLDR labels and tags as captions "
+                        + "(also writes eval/, one class per label, and labels.txt)",
+                "  openmoji       OpenMoji SVGs (another drawing style), rendered in Java "
+                        + "(also writes eval/, one class per annotation, and labels.txt)",
                 "  openclipart    Openclipart drawings with their noisy titles and keywords",
                 "  fashion-mnist  Fashion-MNIST with templated captions (also writes eval/)",
+                "  mdi            Material Design Icons, names, aliases and tags as captions",
                 "Real sets are fetched on first use by tools/fetch/fetch KIND into "
                         + "$ALIGN_CACHE/KIND (default ~/.cache/align/KIND).",
-                "OUT gets 00000.tar, 00001.tar, ... (KEY.png + KEY.txt + KEY.json), sizes.json, "
-                        + "stats.json, tokenizer.json (BPE trained on the captions), import.json "
-                        + "(the summary, also printed as JSON) and, for sets with classes, "
-                        + "eval/<class>/*.png (an ImageFolder for zero-shot evaluation). "
-                        + "Progress goes to stderr."})
+                "OUT gets 00000.tar, 00001.tar, ... (KEY.png + KEY.txt + KEY.json; samples in "
+                        + "a random order fixed by --seed, each .json keeping the sample's "
+                        + "source identity), sizes.json, stats.json, tokenizer.json (BPE trained "
+                        + "on the captions), import.json (the summary, also printed as JSON) "
+                        + "and, for sets with classes, eval/<class>/*.png (an ImageFolder for "
+                        + "zero-shot evaluation, with classnames.txt and the templates.txt that "
+                        + "suits the set) and labels.txt (the set's class names, for "
+                        + "./align eval zero-shot --classes). Progress goes to stderr."})
     static final class Import implements Callable<Integer> {
         @Parameters(paramLabel = "KIND",
-                description = "synthetic, emoji, openmoji, openclipart, fashion-mnist or "
-                        + "imagefolder (any folder with one sub-folder per class: --source DIR).")
+                description = "synthetic, emoji, openmoji, openclipart, fashion-mnist, mdi "
+                        + "or imagefolder (any folder with one sub-folder per class: --source DIR).")
         String kind;
 
         @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -73,15 +146,16 @@ final class DataCommand {
         long count;
 
         @Option(names = "--image-size", paramLabel = "PX", defaultValue = "0",
-                description = "Longer side of the written images: synthetic and openmoji draw "
-                        + "at this size (default 64), openclipart scales down to it (default "
+                description = "Longer side of the written images: synthetic, openmoji and mdi "
+                        + "draw at this size (default 64), openclipart scales down to it (default "
                         + "256), emoji and fashion-mnist keep their 64 and 28 px unless this is "
                         + "smaller.")
         int imageSize;
 
         @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-                description = "Seed of every random choice (scenes, caption wording); the same "
-                        + "seed gives byte-identical shards. Default ${DEFAULT-VALUE}.")
+                description = "Seed of every random choice (sample order, scenes, caption "
+                        + "wording); the same seed gives byte-identical shards. "
+                        + "Default ${DEFAULT-VALUE}.")
         long seed;
 
         @Option(names = "--shard-size", paramLabel = "N", defaultValue = "1000",
@@ -102,8 +176,11 @@ final class DataCommand {
         @Option(names = "--eval-per-class", paramLabel = "N", defaultValue = "-1",
                 description = "Images per class in eval/ (synthetic: default 20 for each of 48 "
                         + "colour-shape classes; fashion-mnist: default 100 test images per "
-                        + "class; imagefolder: default 0, else the first N of each class are "
-                        + "held out of the shards; 0 = no eval/).")
+                        + "class; emoji and openmoji: default all, each drawing of the label "
+                        + "(these are the training images: a same-style check, or a style "
+                        + "shift for a model trained on another set); imagefolder: default 0, "
+                        + "else the first N of each class are held out of the shards; 0 = no "
+                        + "eval/).")
         int evalPerClass;
 
         @Option(names = "--style", paramLabel = "STYLE", defaultValue = "both",
@@ -132,15 +209,19 @@ final class DataCommand {
             Importer importer = switch (k) {
                 case "synthetic" -> new SyntheticImporter(evalPerClass < 0
                         ? SyntheticImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);
-                case "emoji" -> new EmojiImporter(source(k), parseStyle(style));
-                case "openmoji" -> new OpenMojiImporter(source(k));
+                case "emoji" -> new EmojiImporter(source(k), parseStyle(style),
+                        evalPerClass < 0 ? Integer.MAX_VALUE : evalPerClass);
+                case "openmoji" -> new OpenMojiImporter(source(k),
+                        evalPerClass < 0 ? Integer.MAX_VALUE : evalPerClass);
                 case "openclipart" -> new OpenClipartImporter(source(k));
+                case "mdi" -> new MdiImporter(source(k));
                 case "fashion-mnist" -> new FashionMnistImporter(source(k), evalPerClass < 0
                         ? FashionMnistImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);
                 case "imagefolder" -> new ImageFolderImporter(source,
                         Math.max(0, evalPerClass));
                 default -> throw new IllegalArgumentException("unknown KIND '" + kind + "': use "
-                        + "synthetic, emoji, openmoji, openclipart, fashion-mnist or imagefolder");
+                        + "synthetic, emoji, openmoji, openclipart, fashion-mnist, mdi or "
+                        + "imagefolder");
             };
             ProgressLine progress = new ProgressLine(k);
             ImportSummary summary;

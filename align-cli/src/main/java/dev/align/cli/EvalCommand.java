@@ -63,11 +63,13 @@ final class EvalCommand {
     /**
      * The JSON report of a zero-shot run.
      *
+     * @param templates the template set of each data set (a name or a file)
+     * @param classes the class list the folders were restricted to, or {@code null}
      * @param meanTop1 mean top-1 over the data sets (the summary line)
      * @param plots PNG files written beside the report
      */
-    record ZeroShotRun(int schemaVersion, String task, String model, String templates,
-            int templateCount, List<ZeroShotReport> datasets, double meanTop1, double meanTop5,
+    record ZeroShotRun(int schemaVersion, String task, String model, List<String> templates,
+            String classes, List<ZeroShotReport> datasets, double meanTop1, double meanTop5,
             List<String> plots) {}
 
     /**
@@ -88,11 +90,21 @@ final class EvalCommand {
                 description = "An ImageFolder directory; repeat for several data sets.")
         List<Path> data;
 
-        @Option(names = "--templates", defaultValue = "openai", paramLabel = "SET",
-                description = "openai (80 ImageNet templates), simple (OpenCLIP's 7) or a file "
-                        + "with one template per line, '{}' where the class name goes "
-                        + "(default: ${DEFAULT-VALUE}).")
+        @Option(names = "--templates", paramLabel = "SET",
+                description = "identity ('{}' alone: the bare class name), simple (OpenCLIP's "
+                        + "7), openai (80 ImageNet photo templates), drawing (8 for drawings, "
+                        + "icons and emoji) or a file with one template per line, '{}' where "
+                        + "the class name goes. Default: each folder's own templates.txt when "
+                        + "it has one (./align data import writes the caption forms of its set "
+                        + "there), else openai.")
         String templates;
+
+        @Option(names = "--classes", paramLabel = "FILE",
+                description = "Evaluate only the classes whose readable names are listed in "
+                        + "FILE (one per line, such as the labels.txt an import writes), and "
+                        + "only among each other: e.g. OpenMoji's classes that the emoji a "
+                        + "model was trained on share.")
+        Path classes;
 
         @Option(names = "--report", defaultValue = "eval-zero-shot.json", paramLabel = "FILE",
                 description = "JSON report; plots go beside it (default: ${DEFAULT-VALUE}).")
@@ -100,10 +112,16 @@ final class EvalCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<String> templateList = Templates.named(templates);
+            List<String> classList = classes == null ? null : ImageFolder.readNameList(classes);
             List<ImageFolder> folders = new ArrayList<>();
+            List<String> templateSets = new ArrayList<>();
+            List<List<String>> templateLists = new ArrayList<>();
             for (Path d : data) {
-                folders.add(ImageFolder.open(d));                // fail on a bad folder before loading
+                ImageFolder f = ImageFolder.open(d);             // fail on a bad folder before loading
+                folders.add(classList == null ? f : f.onlyClasses(classList));
+                String set = templates != null ? templates : Templates.forFolder(d);
+                templateSets.add(set);
+                templateLists.add(Templates.named(set));
             }
             List<String> names = datasetNames(data);
             List<ZeroShotReport> reports = new ArrayList<>();
@@ -111,6 +129,7 @@ final class EvalCommand {
             try (ClipEmbedder clip = open()) {
                 for (int i = 0; i < folders.size(); i++) {
                     ImageFolder f = folders.get(i);
+                    List<String> templateList = templateLists.get(i);
                     ZeroShotClassifier zs = ZeroShotClassifier.build(clip, f.classNames(), templateList);
                     ZeroShotReport r = ZeroShotEvaluator.evaluate(names.get(i), f, clip, zs,
                             templateList.size(), Math.max(batch, 256),
@@ -124,17 +143,20 @@ final class EvalCommand {
             double meanTop1 = reports.stream().mapToDouble(ZeroShotReport::top1).average().orElseThrow();
             double meanTop5 = reports.stream().mapToDouble(ZeroShotReport::top5).average().orElseThrow();
             PrintStream out = System.out;
-            out.printf(Locale.ROOT, "%-24s %8s %8s %8s %8s %8s%n", "dataset", "classes", "images",
-                    "skipped", "top-1", "top-5");
-            for (ZeroShotReport r : reports) {
-                out.printf(Locale.ROOT, "%-24s %8d %8d %8d %7.2f%% %7.2f%%%n", r.dataset(),
-                        r.classes(), r.images(), r.skipped(), 100 * r.top1(), 100 * r.top5());
+            out.printf(Locale.ROOT, "%-24s %8s %8s %8s %8s %8s  %s%n", "dataset", "classes",
+                    "images", "skipped", "top-1", "top-5", "templates");
+            for (int i = 0; i < reports.size(); i++) {
+                ZeroShotReport r = reports.get(i);
+                out.printf(Locale.ROOT, "%-24s %8d %8d %8d %7.2f%% %7.2f%%  %s (%d)%n",
+                        r.dataset(), r.classes(), r.images(), r.skipped(), 100 * r.top1(),
+                        100 * r.top5(), templateSets.get(i), r.templates());
             }
             out.printf(Locale.ROOT, "%-24s %35s %7.2f%% %7.2f%%%n",
                     "mean over " + reports.size() + " task" + (reports.size() == 1 ? "" : "s"), "",
                     100 * meanTop1, 100 * meanTop5);
             ZeroShotRun run = new ZeroShotRun(SCHEMA_VERSION, "zero-shot", model.toString(),
-                    templates, templateList.size(), reports, meanTop1, meanTop5, plots);
+                    templateSets, classes == null ? null : classes.toString(), reports, meanTop1,
+                    meanTop5, plots);
             AtomicFiles.write(report, Json.write(run).getBytes(StandardCharsets.UTF_8));
             out.println("report: " + report);
             return 0;
@@ -155,6 +177,11 @@ final class EvalCommand {
                 description = "JSON report; the recall@k plot goes beside it (default: ${DEFAULT-VALUE}).")
         Path report;
 
+        @Option(names = "--max-pairs", defaultValue = "0", paramLabel = "N",
+                description = "Only the first N samples of each data set, in stored order (0 = "
+                        + "all; recall falls as the pool grows, so compare equal caps only).")
+        long maxPairs;
+
         @Override
         public Integer call() throws IOException {
             List<ShardReaderOptions> shards = new ArrayList<>();
@@ -170,7 +197,7 @@ final class EvalCommand {
             try (ClipEmbedder clip = open()) {
                 for (int i = 0; i < shards.size(); i++) {
                     reports.add(RetrievalEvaluator.evaluate(names.get(i), shards.get(i), clip, clip,
-                            Retrieval.DEFAULT_KS, Math.max(batch, 256),
+                            Retrieval.DEFAULT_KS, Math.max(batch, 256), maxPairs,
                             progress("retrieval " + names.get(i), "samples")));
                     System.err.println();                      // the sample count was open-ended
                 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "align", mixinStandardHelpOptions = true, version = "align 0.1.0-SNAPSHOT",
         description = "Train, evaluate and curate CLIP/ALIGN-style image-text dual encoders.",
         subcommands = {ModelCommand.class, TrainCommand.class, EvalCommand.class, DataCommand.class,
-            CurateCommand.class, DemoCommand.class,
+            CurateCommand.class, ExperimentCommand.class, SearchCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 

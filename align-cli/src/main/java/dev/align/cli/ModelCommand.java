@@ -106,16 +106,13 @@ final class ModelCommand {
         @Override
         public Integer call() throws IOException {
             checkArgument(batchSize >= 1, "--batch-size must be >= 1, got %s", batchSize);
-            Path weightsFile = source.modelDir() != null
-                    ? source.modelDir().resolve(dev.align.models.io.ModelFolder.WEIGHTS) : weights;
-            checkArgument(weightsFile != null && (weights == null || source.modelDir() == null),
+            checkArgument(source.modelDir() != null ? weights == null : weights != null,
                     "give --weights with --preset or --config, and not with --model");
             Map<String, TensorData> in = SafeTensors.read(inputs);
             TensorData pixels = require(in, "pixel_values", DType.F32, 4);
             TensorData ids = require(in, "input_ids", DType.I64, 2);
             try (NDManager manager = NDManager.newBaseManager()) {
-                ClipModel model = ClipModel.create(source.resolve(), manager, DataType.FLOAT32, 0);
-                OpenClipWeights.load(model, weightsFile);
+                ClipModel model = source.load(manager, weights);
                 ParameterStore ps = new ParameterStore(manager, false);
                 float[] image = embedRows(manager, pixels, (scope, rows) ->
                         model.encodeImage(ps, scope.create(rows.floats, rows.shape), false));

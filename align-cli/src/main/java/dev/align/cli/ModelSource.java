@@ -1,14 +1,19 @@
 package dev.align.cli;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
+import dev.align.models.io.ModelBundle;
+import dev.align.models.io.OpenClipWeights;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --preset NAME}, {@code --config FILE} or {@code --model DIR} (a trained model folder:
- * {@code model.json} + {@code model.safetensors}): where a model comes from.
+ * {@code --preset NAME}, {@code --config FILE} or {@code --model DIR} (a trained model folder,
+ * read as a {@link ModelBundle}): where a model comes from.
  */
 final class ModelSource {
 
@@ -38,8 +43,22 @@ final class ModelSource {
 
     ClipConfig resolve() throws IOException {
         if (choice.model != null) {
-            return dev.align.models.io.ModelFolder.config(choice.model);
+            try (ModelBundle bundle = ModelBundle.read(choice.model)) {
+                return bundle.config();
+            }
         }
         return ClipConfig.resolve(choice.preset, choice.config);
+    }
+
+    /** The model with its weights: the folder's, or {@code weights} for a preset or config. */
+    ClipModel load(NDManager manager, Path weights) throws IOException {
+        if (choice.model != null) {
+            try (ModelBundle bundle = ModelBundle.read(choice.model)) {
+                return bundle.loadModel(manager, DataType.FLOAT32);
+            }
+        }
+        ClipModel model = ClipModel.create(resolve(), manager, DataType.FLOAT32, 0);
+        OpenClipWeights.load(model, weights);
+        return model;
     }
 }

@@ -15,10 +15,12 @@ import picocli.CommandLine.Option;
 /** {@code ./align train}: contrastive training from a JSON run config. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a dual encoder from a JSON run config.",
-            "OUT gets metrics.jsonl (one JSON line per step), training.png (loss and lr), "
-                    + "checkpoints/ (the newest few, written atomically) and model/ "
-                    + "(model.safetensors with OpenCLIP keys + model.json), which every command "
-                    + "taking a model accepts. A progress bar goes to stderr.",
+            "OUT gets metrics.jsonl (one JSON line per step), training.png (loss and lr, and "
+                    + "the evaluation curves), checkpoints/ (the newest few, written "
+                    + "atomically), model/ (model.safetensors with OpenCLIP keys + model.json), "
+                    + "which every command taking a model accepts, and with an eval block "
+                    + "eval.jsonl (one JSON line per task and evaluated step: top-1/top-5 or "
+                    + "recall@1/5/10 and their mean). A progress bar goes to stderr.",
             "SIGTERM (a scheduler's or a preemptible cloud's notice) finishes the step in progress, "
                     + "writes a checkpoint and exits with status 75; --resume continues "
                     + "bit-exactly. A second SIGTERM exits at once."})
@@ -27,11 +29,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE",
             description = "Run config JSON (strict: unknown keys are rejected). Keys: schemaVersion, "
                     + "model {preset | config, patchDropout}, data {kind SYNTHETIC | SHARDS with shards (brace "
-                    + "pattern), tokenizer (tokenizer.json), shuffleBuffer, shuffleShards, workers, "
+                    + "pattern), tokenizer (tokenizer.json), shuffleBuffer (default 5000), shuffleShards, "
+                    + "interleave (shards read at once, default 4), workers, "
                     + "crop RANDOM_RESIZED|CENTER, cropScaleMin, cropScaleMax}, loss {kind INFONCE|INFONCE_CHUNKED|"
                     + "SIGLIP|SIGLIP_CHUNKED, labelSmoothing, chunk}, optimizer {peakLr, minLr, warmupSteps, "
                     + "weightDecay, beta1, beta2, eps, gradClipNorm}, globalBatch, microBatch, steps, "
-                    + "seed, threads, checkpointEvery, keepCheckpoints, lockImage, lockText, device.")
+                    + "seed, threads, checkpointEvery, keepCheckpoints, lockImage, lockText, device, devices, "
+                    + "replayMicroBatches, eval {every, zeroShot [{name, folder, templates "
+                    + "identity|simple|openai|drawing|FILE, classes FILE}], retrieval [{name, shards, "
+                    + "maxPairs}], tokenizer, batch}.")
     Path config;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.data.shards.ShardWriter;
+import dev.align.data.text.BpeTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,36 @@ class DataCommandTest {
     }
 
     @Test
+    void inspectWarnsOnStderrWhenNeighboursAreNearDuplicates() throws Exception {
+        byte[] png = java.util.Base64.getDecoder().decode(
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+        try (ShardWriter w = new ShardWriter(dir, 1000)) {           // 30 groups of 6, sorted
+            for (int i = 0; i < 180; i++) {
+                w.write(String.format("%03d", i), "png", png, "waving hand " + i / 6 + ": tone "
+                        + i % 6, "{\"subcategory\":\"group " + i / 6 + "\"}");
+            }
+        }
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(0, Main.run("data", "inspect", dir.resolve("00000.tar").toString()));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        String warnings = err.toString(StandardCharsets.UTF_8);
+        assertTrue(warnings.contains("warning: 83.8% of neighbouring samples share their "
+                + "'subcategory'"), warnings);
+        assertTrue(warnings.contains("data.shuffleBuffer >= 180"), warnings);
+        JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertEquals(2, json.get("order").get("warnings").size(), json.toString());
+    }
+
+    @Test
     void importSyntheticWritesShardsAndPrintsTheSummary() throws Exception {
         Path out = dir.resolve("syn");
         JsonNode json = new ObjectMapper().readTree(run(0, "data", "import", "synthetic",
@@ -74,6 +105,7 @@ class DataCommandTest {
         JsonNode inspected = new ObjectMapper().readTree(run(0, "data", "inspect",
                 json.get("shards").asText()));
         assertEquals(30, inspected.get("samples").asInt());
+        assertEquals(0, inspected.get("order").get("warnings").size(), inspected.toString());
     }
 
     @Test
@@ -90,5 +122,32 @@ class DataCommandTest {
         err = run(2, "data", "import", "synthetic", "--out", dir.resolve("s").toString(),
                 "--vocab-size", "100");
         assertTrue(err.contains("vocab size must be >= 514"), err);
+    }
+
+    @Test
+    void tokenizerTrainsOnTheCaptionLinesOfSeveralShardSets() throws Exception {
+        byte[] png = java.util.Base64.getDecoder().decode(
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+        try (ShardWriter w = new ShardWriter(dir.resolve("a"), 10)) {
+            w.write("a0", "png", png, "grinning face, smile", null);
+            w.write("a1", "png", png, "red apple\nan apple, fruit", null);
+        }
+        try (ShardWriter w = new ShardWriter(dir.resolve("b"), 10)) {
+            w.write("b0", "png", png, "IMG_0042.png", null);
+        }
+        Path tok = dir.resolve("tok.json");
+        String out = run(0, "data", "tokenizer", "--shards", dir.resolve("a/00000.tar").toString(),
+                "--shards", dir.resolve("b/{00000..00000}.tar").toString(), "--out",
+                tok.toString(), "--vocab-size", "600", "--context-length", "16");
+        assertTrue(out.contains("from 4 captions"), out);
+        BpeTokenizer expected = BpeTokenizer.train(java.util.List.of("grinning face, smile",
+                "red apple", "an apple, fruit", "IMG_0042.png"), 600, 16);
+        BpeTokenizer got = BpeTokenizer.load(tok);
+        for (String c : java.util.List.of("grinning apple", "img_0042.png fruit", "unseen words")) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.encode(c), got.encode(c), c);
+        }
+        String err = run(2, "data", "tokenizer", "--shards", dir.resolve("a/00000.tar").toString(),
+                "--out", tok.toString(), "--vocab-size", "100");
+        assertTrue(err.contains("vocabSize must be >= 514"), err);
     }
 }

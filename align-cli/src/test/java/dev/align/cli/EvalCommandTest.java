@@ -12,7 +12,7 @@ import dev.align.data.shards.ShardWriter;
 import dev.align.data.text.BpeTokenizer;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -36,17 +36,21 @@ class EvalCommandTest {
 
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
 
-    /** A random-init tiny model folder with a tokenizer trained on a few captions. */
     @BeforeAll
     static void modelFolder() throws IOException {
-        model = dir.resolve("model");
+        model = tinyModel(dir.resolve("model"));
+    }
+
+    /** A random-init tiny model folder at {@code at}, with a tokenizer trained on a few captions. */
+    static Path tinyModel(Path at) throws IOException {
         ClipConfig c = ClipConfig.preset("tiny");
         try (NDManager m = NDManager.newBaseManager()) {
-            ModelFolder.save(ClipModel.create(c, m, DataType.FLOAT32, 3), model);
+            ModelBundle.write(at, ClipModel.create(c, m, DataType.FLOAT32, 3), null, null);
         }
         List<String> captions = List.of("a photo of a red square.", "a bad photo of the blue disc.",
                 "itap of a green cross", "art of the small ciel", "a origami bleu");
-        BpeTokenizer.train(captions, 560, c.text().contextLength()).save(model.resolve("tokenizer.json"));
+        BpeTokenizer.train(captions, 560, c.text().contextLength()).save(at.resolve("tokenizer.json"));
+        return at;
     }
 
     static byte[] png(Color colour, int w, int h) throws IOException {
@@ -97,7 +101,7 @@ class EvalCommandTest {
         assertTrue(r[1].contains("mean over 2 tasks"), r[1]);
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertEquals("zero-shot", json.get("task").asText());
-        assertEquals(7, json.get("templateCount").asInt());
+        assertEquals("[\"simple\",\"simple\"]", json.get("templates").toString());
         JsonNode first = json.get("datasets").get(0);
         assertEquals("colours", first.get("dataset").asText());
         assertEquals(3, first.get("classes").asInt());
@@ -124,6 +128,36 @@ class EvalCommandTest {
             byte[] head = Arrays.copyOf(Files.readAllBytes(Path.of(p.asText())), 4);
             assertArrayEquals(PNG_MAGIC, head, p.asText());
         }
+    }
+
+    /** No --templates: each folder's templates.txt, else openai; --classes keeps listed ones. */
+    @Test
+    void zeroShotTakesAFoldersOwnTemplatesByDefaultAndAClassSubset() throws IOException {
+        Path own = dir.resolve("own");
+        Path plain = dir.resolve("plain");
+        for (Path root : List.of(own, plain)) {
+            for (String c : List.of("red", "green", "blue")) {
+                Files.createDirectories(root.resolve(c));
+                Files.write(root.resolve(c).resolve("0.png"), png(Color.RED, 8, 8));
+            }
+        }
+        Files.writeString(own.resolve("templates.txt"), "{}\nart of the {}\n");
+        Path classes = Files.writeString(dir.resolve("classes.txt"), "blue\nred\nmauve\n");
+        Path report = dir.resolve("subset.json");
+        String[] r = run("eval", "zero-shot", "--model", model.toString(), "--data",
+                own.toString(), "--data", plain.toString(), "--classes", classes.toString(),
+                "--report", report.toString());
+        assertEquals("0", r[0], r[1]);
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertEquals(own.resolve("templates.txt").toString(), json.get("templates").get(0)
+                .asText());
+        assertEquals("openai", json.get("templates").get(1).asText());
+        assertEquals(classes.toString(), json.get("classes").asText());
+        JsonNode first = json.get("datasets").get(0);
+        assertEquals(2, first.get("classes").asInt(), "red and blue; mauve is no class here");
+        assertEquals(2, first.get("templates").asInt());
+        assertEquals(80, json.get("datasets").get(1).get("templates").asInt());
+        assertTrue(r[1].contains("templates.txt (2)"), r[1]);
     }
 
     @Test
@@ -161,6 +195,13 @@ class EvalCommandTest {
         assertEquals((recalls.get(0).get("imageToText").asDouble()
                 + recalls.get(0).get("textToImage").asDouble()) / 2, d.get("meanRecallAt1").asDouble(), 1e-12);
         assertTrue(Files.exists(dir.resolve("ret.recall.png")));
+        r = run("eval", "retrieval", "--model", model.toString(), "--data",
+                shards.resolve("{00000..00001}.tar").toString(), "--max-pairs", "2",
+                "--report", report.toString());
+        assertEquals("0", r[0], r[1]);
+        d = new ObjectMapper().readTree(report.toFile()).get("datasets").get(0);
+        assertEquals(2, d.get("images").asInt(), "the first two samples");
+        assertEquals(3, d.get("texts").asInt(), "s1 has two captions");
     }
 
     @Test

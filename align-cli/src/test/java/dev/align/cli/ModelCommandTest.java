@@ -15,6 +15,7 @@ import dev.align.core.io.TensorData;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.clip.ClipOutput;
 import dev.align.models.config.ClipConfig;
+import dev.align.models.io.ModelBundle;
 import dev.align.models.io.OpenClipWeights;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -107,8 +108,8 @@ class ModelCommandTest {
     void aTrainedModelFolderIsAcceptedWhereAModelIsTaken() throws Exception {
         Path folder = dir.resolve("model");
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-            dev.align.models.io.ModelFolder.save(ClipModel.create(ClipConfig.test(), m,
-                    DataType.FLOAT32, 9), folder);
+            ModelBundle.write(folder, ClipModel.create(ClipConfig.test(), m,
+                    DataType.FLOAT32, 9), null, null);
         }
         Result info = run("model", "info", "--model", folder.toString());
         assertEquals(0, info.status(), info.err());

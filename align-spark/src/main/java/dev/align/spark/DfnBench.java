@@ -9,7 +9,7 @@ import dev.align.data.shards.ShardWriter;
 import dev.align.data.text.BpeTokenizer;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -64,11 +64,11 @@ public final class DfnBench {
         }
         if (!Files.exists(model)) {
             try (NDManager manager = NDManager.newBaseManager()) {
-                ModelFolder.save(ClipModel.create(ClipConfig.tiny(), manager, DataType.FLOAT32,
-                        3), model);
+                ModelBundle.write(model, ClipModel.create(ClipConfig.tiny(), manager, DataType.FLOAT32,
+                        3), null, null);
             }
             BpeTokenizer.train(captions, 1000, ClipConfig.tiny().text().contextLength())
-                    .save(model.resolve(DfnScorer.TOKENIZER));
+                    .save(model.resolve(ModelBundle.TOKENIZER));
         }
         List<byte[]> images = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -19,7 +19,7 @@ import dev.align.models.config.Activation;
 import dev.align.models.config.ClipConfig;
 import dev.align.models.config.TextConfig;
 import dev.align.models.config.TextPool;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -104,7 +104,7 @@ class SparkDfnTest {
         ClipConfig config = ClipConfig.test().withText(new TextConfig(12, 600, 32, 2, 4, 4.0,
                 Activation.GELU, true, TextPool.ARGMAX, 0));
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelFolder.save(ClipModel.create(config, manager, DataType.FLOAT32, 11), dir);
+            ModelBundle.write(dir, ClipModel.create(config, manager, DataType.FLOAT32, 11), null, null);
         }
         List<String> corpus = new ArrayList<>();
         for (String c : new String[] {"red", "green", "blue", "black", "white"}) {
@@ -112,7 +112,7 @@ class SparkDfnTest {
                 corpus.add("a " + c + " " + s);
             }
         }
-        BpeTokenizer.train(corpus, 600, 12).save(dir.resolve(DfnScorer.TOKENIZER));
+        BpeTokenizer.train(corpus, 600, 12).save(dir.resolve(ModelBundle.TOKENIZER));
         return dir;
     }
 

@@ -12,7 +12,9 @@ import dev.align.core.data.ImageTextSource;
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.json.Json;
 import dev.align.models.clip.ClipModel;
+import dev.align.models.io.ModelBundle;
 import dev.align.models.io.OpenClipWeights;
+import dev.align.models.io.Provenance;
 import dev.align.models.loss.ChunkedInfoNceLoss;
 import dev.align.models.loss.ChunkedSigLipLoss;
 import dev.align.models.loss.InfoNceLoss;
@@ -20,11 +22,11 @@ import dev.align.models.loss.SigLipLoss;
 import dev.align.models.vision.PatchDropout;
 import dev.align.train.checkpoint.Checkpoints;
 import dev.align.train.checkpoint.FinalModel;
-import dev.align.train.checkpoint.Provenance;
 import dev.align.train.checkpoint.TrainState;
 import dev.align.train.config.LossSpec;
 import dev.align.train.config.TrainConfig;
 import dev.align.train.data.SourceFeed;
+import dev.align.train.eval.Evaluation;
 import dev.align.train.metrics.MetricsLog;
 import dev.align.train.metrics.ProgressBar;
 import dev.align.train.metrics.StepMetrics;
@@ -55,8 +57,11 @@ import org.slf4j.LoggerFactory;
  * global-norm clipping, {@code logit_scale} clamped to [0, ln 100] after every step, and the loss
  * over the whole global batch however small the micro-batches (gradient caching). Writes to its
  * output folder {@code metrics.jsonl}, {@code training.png}, {@code checkpoints/} and the final
- * {@code model/} folder (with the run's {@code tokenizer.json} when the data names one); {@link #open} with {@code resume} continues from the newest valid
- * checkpoint and ends with the same weights as a run that never stopped.
+ * {@code model/} folder ({@link ModelBundle}, with the run's tokenizer when the data names one),
+ * and with an {@code eval} block {@code eval.jsonl} (an {@link Evaluation} of the live model
+ * every N steps, which leaves the weights bit-identical); {@link #open} with {@code resume}
+ * continues from the newest valid checkpoint and ends with the same weights as a run that never
+ * stopped.
  */
 public final class Trainer implements AutoCloseable {
 
@@ -74,6 +79,7 @@ public final class Trainer implements AutoCloseable {
     private final ImageTextSource data;
     private final Provenance provenance;
     private final Seeds seeds;
+    private final Evaluation evaluation;
     private TrainState state;
     private Map<String, Long> skippedBeforeSeek = Map.of();
     private StopRequest stop = new StopRequest();
@@ -83,6 +89,7 @@ public final class Trainer implements AutoCloseable {
         this.out = out;
         this.data = data;
         this.seeds = new Seeds(cfg.seed());
+        this.evaluation = Evaluation.open(cfg);                    // fails on a bad task before training
         List<Device> devices = cfg.devices().stream().map(Device::fromName).toList();
         this.manager = NDManager.newBaseManager(devices.get(0));
         this.model = ClipModel.create(cfg.model().resolve(), manager, DataType.FLOAT32, seeds.init());
@@ -181,6 +188,7 @@ public final class Trainer implements AutoCloseable {
         int b = cfg.globalBatch();
         long start = System.nanoTime();
         double loss = Double.NaN;
+        evaluation.startLog(out.resolve("eval.jsonl"), state.step());
         try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), state.step())) {
             for (long step = state.step(); step < cfg.steps(); step++) {
                 long t0 = System.nanoTime();
@@ -208,6 +216,9 @@ public final class Trainer implements AutoCloseable {
                 metrics.log(m);
                 progress.update(m, seconds * (cfg.steps() - step - 1));
                 observer.accept(m);
+                if (evaluation.isDue(step + 1)) {                              // eval mode, grad off
+                    progress.evaluated(step + 1, Evaluation.summary(evaluation.run(step + 1, model)));
+                }
                 boolean stopping = stop.isRequested() && step + 1 < cfg.steps();
                 if (cfg.isCheckpointStep(step) || stopping) {
                     checkpoints.save(model, optimizer, state, provenance);
@@ -219,7 +230,7 @@ public final class Trainer implements AutoCloseable {
             }
             Path modelDir = FinalModel.write(model, out, provenance, cfg.data().tokenizer() == null
                     ? null : Path.of(cfg.data().tokenizer()), state.step());
-            TrainingPlot.write(metrics.history(), out.resolve("training.png"));
+            TrainingPlot.write(metrics.history(), evaluation.history(), out.resolve("training.png"));
             double elapsed = (System.nanoTime() - start) / 1e9;
             return new TrainResult(state.step(), loss, modelDir, metrics.history().isEmpty() ? 0
                     : (double) b * metrics.history().size() / Math.max(elapsed, 1e-9));
@@ -281,9 +292,13 @@ public final class Trainer implements AutoCloseable {
         try {
             data.close();
         } finally {
-            optimizer.close();
-            accumulator.close();
-            manager.close();
+            try {
+                evaluation.close();
+            } finally {
+                optimizer.close();
+                accumulator.close();
+                manager.close();
+            }
         }
     }
 }

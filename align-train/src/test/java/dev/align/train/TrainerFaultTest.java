@@ -150,7 +150,7 @@ class TrainerFaultTest {
         fs.heal();
         run(out, true, m -> { });
         assertArrayEquals(straightWeights, Files.readAllBytes(real.resolve("run/model/model.safetensors")));
-        assertEquals(Set.of("model.json", "model.safetensors", "provenance.json"),
+        assertEquals(Set.of("bundle.json", "model.json", "model.safetensors", "provenance.json"),
                 names(real.resolve("run/model")));
     }
 

@@ -117,7 +117,8 @@ class TrainerTest {
         TrainConfig cfg = new TrainConfig(1, new dev.align.train.config.ModelSpec(null,
                 dev.align.models.config.ClipConfig.test().withSigLipInit(), 0.3), c.data(), c.loss(),
                 c.optimizer(), c.globalBatch(), c.microBatch(), c.steps(), c.seed(), c.threads(),
-                c.checkpointEvery(), c.keepCheckpoints(), c.lockImage(), c.lockText(), c.device(), c.devices(), c.replayMicroBatches());
+                c.checkpointEvery(), c.keepCheckpoints(), c.lockImage(), c.lockText(), c.device(), c.devices(), c.replayMicroBatches(),
+                c.eval());
         train(cfg, dir.resolve("straight"), false);
         Path out = dir.resolve("interrupted");
         try (Trainer t = Trainer.open(cfg, DataSources.open(cfg), out, false)) {

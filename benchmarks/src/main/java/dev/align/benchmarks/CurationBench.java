@@ -14,7 +14,7 @@ import dev.align.curation.rules.AlignRulesConfig;
 import dev.align.data.text.BpeTokenizer;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -118,7 +118,7 @@ public final class CurationBench {
         Path dir = Files.createTempDirectory("dfn-bench-" + preset);
         ClipConfig config = ClipConfig.preset(preset);
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelFolder.save(ClipModel.create(config, manager, DataType.FLOAT32, 1), dir);
+            ModelBundle.write(dir, ClipModel.create(config, manager, DataType.FLOAT32, 1), null, null);
         }
         Random r = new Random(1);
         String[] words = {"red", "green", "blue", "disc", "square", "cross", "photo", "of", "a",
@@ -132,7 +132,7 @@ public final class CurationBench {
             captions.add(sb.toString());
         }
         BpeTokenizer.train(captions, Math.min(config.text().vocabSize(), 1000),
-                config.text().contextLength()).save(dir.resolve(DfnScorer.TOKENIZER));
+                config.text().contextLength()).save(dir.resolve(ModelBundle.TOKENIZER));
         List<byte[]> images = new ArrayList<>();
         for (int i = 0; i < 512; i++) {
             BufferedImage img = new BufferedImage(128, 96, BufferedImage.TYPE_INT_RGB);

@@ -8,7 +8,7 @@ import dev.align.eval.embed.EmbeddingFailure;
 import dev.align.eval.embed.EmbeddingResult;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -177,15 +177,16 @@ public final class EmbedSoak {
 
     /** A random-weight tiny model with a tokenizer, as a model folder. */
     private static Path tinyModel(Path dir) throws IOException {
-        if (Files.exists(dir.resolve(ModelFolder.WEIGHTS))) {
+        if (Files.exists(dir.resolve(ModelBundle.WEIGHTS))) {
             return dir;
         }
         ClipConfig c = ClipConfig.preset("tiny");
-        try (NDManager m = NDManager.newBaseManager()) {
-            ModelFolder.save(ClipModel.create(c, m, DataType.FLOAT32, 7), dir);
-        }
+        Path tokenizer = dir.resolveSibling("soak-tokenizer.json");
         BpeTokenizer.train(List.of("a photo of a red cat", "a blue square", "the green disc"),
-                600, c.text().contextLength()).save(dir.resolve(ClipEmbedder.TOKENIZER_FILE));
+                600, c.text().contextLength()).save(tokenizer);
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelBundle.write(dir, ClipModel.create(c, m, DataType.FLOAT32, 7), tokenizer, null);
+        }
         return dir;
     }
 

@@ -28,8 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The public embedding API end to end, no gradient: {@link ClipEmbedder#encodeImages} of
  * {@code B} decoded images already at the model's size (so the transform only normalises) and
  * {@link ClipEmbedder#encodeTexts} of {@code B} captions of 8 to 20 words (tokenised each call),
- * in one batch of {@code B}. Time per call of {@code B} inputs; compare with {@link EmbedBench},
- * the towers alone on ready tensors.
+ * in one batch of {@code B}, through the serving path ({@link dev.align.models.clip.InferenceEncoder};
+ * texts encoded up to the longest caption of the batch). Time per call of {@code B} inputs;
+ * compare with {@link EmbedBench}, the training path's towers alone on ready tensors. The
+ * side-by-side run against the PyTorch peer is {@code bench/serving} ({@link ServingBench}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,7 +49,7 @@ public class EmbedderBench {
     @Param({"small", "ViT-B-32"})
     public String preset;
 
-    @Param({"256"})
+    @Param({"1", "8", "64", "256"})
     public int batch;
 
     private NDManager manager;

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.align.core.data.ImageTextBatch;
 import dev.align.models.clip.ClipModel;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import dev.align.train.TrainResult;
 import dev.align.train.Trainer;
 import dev.align.train.config.TrainConfig;
@@ -41,8 +41,9 @@ public final class TrainThenSearch {
         try (Trainer trainer = Trainer.open(cfg, DataSources.open(cfg), out, false)) {
             result = trainer.run(System.err);
         }
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ClipModel model = ModelFolder.load(result.modelDir(), manager, DataType.FLOAT32);
+        try (NDManager manager = NDManager.newBaseManager();
+                ModelBundle bundle = ModelBundle.read(result.modelDir())) {
+            ClipModel model = bundle.loadModel(manager, DataType.FLOAT32);
             ParameterStore ps = new ParameterStore(manager, false);
             SyntheticPairs gallery = new SyntheticPairs(32, 32, 1000, 42);
             ImageTextBatch images = gallery.next(200);

@@ -132,6 +132,12 @@ public final class Json {
                         String.join(", ", new TreeSet<>(components.keySet()))));
             }
             checkKnownKeys(node.get(key), c.getType(), where, source);
+            Class<?> element = listElement(c);
+            if (element != null && node.get(key).isArray()) {
+                for (int i = 0; i < node.get(key).size(); i++) {
+                    checkKnownKeys(node.get(key).get(i), element, where + "[" + i + "]", source);
+                }
+            }
         }
         for (RecordComponent c : components.values()) {
             if (!node.has(c.getName()) && !c.isAnnotationPresent(JsonOptional.class)) {
@@ -139,6 +145,16 @@ public final class Json {
                         c.getName(), path.isEmpty() ? "" : " in '" + path + "'"));
             }
         }
+    }
+
+    /** The element class of a {@code List<E>} component, or {@code null}. */
+    private static Class<?> listElement(RecordComponent c) {
+        if (c.getType() == java.util.List.class
+                && c.getGenericType() instanceof java.lang.reflect.ParameterizedType p
+                && p.getActualTypeArguments()[0] instanceof Class<?> e) {
+            return e;
+        }
+        return null;
     }
 
     /** Writes a value as indented JSON. */

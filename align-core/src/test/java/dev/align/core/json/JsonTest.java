@@ -23,6 +23,20 @@ class JsonTest {
         }
     }
 
+    record Many(java.util.List<Inner> items) {}
+
+    @Test
+    void checksTheRecordsOfAListToo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(
+                "{\"items\":[{\"size\":1,\"name\":\"a\"},{\"size\":2}]}", Many.class, "l.json"));
+        assertTrue(e.getMessage().contains("missing key 'name' in 'items[1]'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Json.parse(
+                "{\"items\":[{\"size\":1,\"nme\":\"a\"}]}", Many.class, "l.json"));
+        assertTrue(e.getMessage().contains("unknown key 'nme' in 'items[0]'"), e.getMessage());
+        assertEquals(new Many(java.util.List.of(new Inner(1, "a"))), Json.parse(
+                "{\"items\":[{\"size\":1,\"name\":\"a\"}]}", Many.class, "l.json"));
+    }
+
     private static IllegalArgumentException fails(String json) {
         return assertThrows(IllegalArgumentException.class, () -> Json.parse(json, Outer.class, "cfg.json"));
     }

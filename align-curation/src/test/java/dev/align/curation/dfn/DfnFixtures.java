@@ -8,7 +8,7 @@ import dev.align.models.config.Activation;
 import dev.align.models.config.ClipConfig;
 import dev.align.models.config.TextConfig;
 import dev.align.models.config.TextPool;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,9 +47,9 @@ public final class DfnFixtures {
     public static Path modelFolder(Path dir, long seed) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             ClipModel model = ClipModel.create(config(), manager, DataType.FLOAT32, seed);
-            ModelFolder.save(model, dir);
+            ModelBundle.write(dir, model, null, null);
         }
-        BpeTokenizer.train(captions(300, 1), 600, 16).save(dir.resolve(DfnScorer.TOKENIZER));
+        BpeTokenizer.train(captions(300, 1), 600, 16).save(dir.resolve(ModelBundle.TOKENIZER));
         return dir;
     }
 

@@ -1,5 +1,6 @@
 package dev.align.curation.dfn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,8 +12,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.align.data.image.ImageTransform;
 import dev.align.data.text.BpeTokenizer;
+import dev.align.eval.embed.ClipEmbedder;
 import dev.align.models.clip.ClipModel;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +47,10 @@ class DfnScorerTest {
         try (DfnScorer scorer = DfnScorer.load(model, 4)) {
             scores = scorer.score(images, captions);
         }
-        BpeTokenizer tokenizer = BpeTokenizer.load(model.resolve(DfnScorer.TOKENIZER), 16);
+        BpeTokenizer tokenizer = BpeTokenizer.load(model.resolve(ModelBundle.TOKENIZER), 16);
         ImageTransform transform = ImageTransform.builder(16).build(); // centre crop, OpenAI mean/std
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ClipModel clip = ModelFolder.load(model, manager, DataType.FLOAT32);
+        try (NDManager manager = NDManager.newBaseManager(); ModelBundle bundle = ModelBundle.read(model)) {
+            ClipModel clip = bundle.loadModel(manager, DataType.FLOAT32);
             ParameterStore ps = new ParameterStore(manager, false);
             for (int i = 0; i < images.size(); i++) {
                 float[] px = new float[3 * 16 * 16];
@@ -85,6 +87,26 @@ class DfnScorerTest {
     }
 
     @Test
+    void scoresEqualTheEmbeddersOnTheSamePairs() throws IOException {
+        try (DfnScorer scorer = DfnScorer.load(model, 4);
+                ClipEmbedder fixed = ClipEmbedder.builder(model).optBatchSize(4)
+                        .optFixedShapes(true).build();
+                ClipEmbedder plain = ClipEmbedder.open(model)) {
+            float[] scores = scorer.score(images, captions);
+            assertArrayEquals(fixed.scorePairs(images, captions), scores, "the same code: bitwise");
+            float[][] image = plain.encodeEncodedImages(images).embeddings();
+            float[][] text = plain.encodeTexts(captions);
+            for (int i = 0; i < scores.length; i++) {
+                double dot = 0;
+                for (int d = 0; d < image[i].length; d++) {
+                    dot += (double) image[i][d] * text[i][d];
+                }
+                assertEquals(dot, scores[i], 2e-6, "pair " + i);
+            }
+        }
+    }
+
+    @Test
     void anUndecodableImageScoresNanAndLeavesTheOthersIntact() throws IOException {
         try (DfnScorer scorer = DfnScorer.load(model, 4)) {
             float[] clean = scorer.score(images.subList(0, 3), captions.subList(0, 3));
@@ -113,7 +135,7 @@ class DfnScorerTest {
     void aModelFolderWithoutTokenizerIsRejectedWithWhatToDo() throws IOException {
         Path bare = tmp.resolve("bare");
         DfnFixtures.modelFolder(bare, 1);
-        Files.delete(bare.resolve(DfnScorer.TOKENIZER));
+        Files.delete(bare.resolve(ModelBundle.TOKENIZER));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DfnScorer.load(bare, 4));
         assertTrue(e.getMessage().contains("tokenizer.json"), e.getMessage());

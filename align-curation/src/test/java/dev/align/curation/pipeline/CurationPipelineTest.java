@@ -208,8 +208,11 @@ class CurationPipelineTest {
         Path scored = tmp.resolve("scored");
         new CurationPipeline(CurationConfig.of(StepSyntax.parse("dfn:model=" + model + ",top=1.0")),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run(pool, scored);
+        // Scores are floats written in their shortest decimal form: (float) of the parsed decimal
+        // is the score exactly, and a threshold equal to a score must keep that pair.
         List<Double> scores = lines(scored.resolve(CurationPipeline.DECISIONS)).stream()
-                .filter(d -> !d.get("score").isNull()).map(d -> d.get("score").asDouble()).sorted().toList();
+                .filter(d -> !d.get("score").isNull())
+                .map(d -> (double) (float) d.get("score").asDouble()).sorted().toList();
         double threshold = scores.get(scores.size() / 3);
         Path out = tmp.resolve("threshold");
         CurationSummary summary = new CurationPipeline(CurationConfig.of(StepSyntax.parse(
@@ -219,7 +222,7 @@ class CurationPipelineTest {
         assertEquals(expected, summary.pairsOut());
         for (JsonNode d : lines(out.resolve(CurationPipeline.DECISIONS))) {
             if (!d.get("score").isNull()) {
-                assertEquals(d.get("score").asDouble() >= threshold, d.get("kept").asBoolean());
+                assertEquals((float) d.get("score").asDouble() >= threshold, d.get("kept").asBoolean());
                 assertEquals(d.get("kept").asBoolean() ? "kept" : "below_threshold",
                         d.get("reason").asText());
             } else {

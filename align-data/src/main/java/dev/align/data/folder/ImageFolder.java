@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -254,5 +255,67 @@ public final class ImageFolder {
     /** Number of images of each class, in label order. */
     public int[] imagesPerClass() {
         return counts.clone();
+    }
+
+    /**
+     * The same collection restricted to the classes whose readable names are in {@code names}
+     * (for example the labels a model was trained on, so that zero-shot accuracy is measured
+     * over shared classes only): those classes keep their order and are numbered again from 0,
+     * their images keep theirs.
+     *
+     * @param names readable class names; names that are no class here are ignored
+     * @throws IllegalArgumentException if no class of this folder is named in {@code names}
+     */
+    public ImageFolder onlyClasses(Collection<String> names) {
+        checkArgument(names != null, "the class name list is null");
+        Set<String> wanted = new HashSet<>(names);
+        int[] newLabel = new int[classFolders.size()];
+        List<String> folders = new ArrayList<>();
+        List<String> readable = new ArrayList<>();
+        for (int c = 0; c < classFolders.size(); c++) {
+            newLabel[c] = -1;
+            if (wanted.contains(classNames.get(c))) {
+                newLabel[c] = folders.size();
+                folders.add(classFolders.get(c));
+                readable.add(classNames.get(c));
+            }
+        }
+        checkArgument(!folders.isEmpty(), "none of the %s classes of %s (such as %s) is among the "
+                + "%s names given (such as %s): is it the right class list?", classFolders.size(),
+                root, classNames.subList(0, Math.min(3, classNames.size())), wanted.size(),
+                names.stream().limit(3).toList());
+        List<Image> kept = new ArrayList<>();
+        int[] counts = new int[folders.size()];
+        for (Image image : images) {
+            int label = newLabel[image.label()];
+            if (label >= 0) {
+                kept.add(new Image(image.path(), label));
+                counts[label]++;
+            }
+        }
+        return new ImageFolder(root, List.copyOf(folders), List.copyOf(readable),
+                Collections.unmodifiableList(kept), counts);
+    }
+
+    /**
+     * Reads a list of class names, one per line (UTF-8; surrounding whitespace stripped, blank
+     * lines ignored), such as the {@code labels.txt} an import writes.
+     *
+     * @throws IllegalArgumentException if the file does not exist or names no class
+     * @throws IOException if it cannot be read
+     */
+    public static List<String> readNameList(Path file) throws IOException {
+        checkArgument(file != null && Files.isRegularFile(file),
+                "class list %s does not exist (one class name per line, such as the labels.txt "
+                        + "./align data import writes)", file);
+        List<String> names = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String name = line.replace("\uFEFF", "").strip();   // a byte-order mark is no name
+            if (!name.isEmpty()) {
+                names.add(name);
+            }
+        }
+        checkArgument(!names.isEmpty(), "class list %s names no class (one name per line)", file);
+        return List.copyOf(names);
     }
 }

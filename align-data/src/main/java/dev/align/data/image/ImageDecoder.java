@@ -92,6 +92,37 @@ public final class ImageDecoder {
      *     or its data is corrupt or truncated
      */
     public BufferedImage decode(byte[] encoded) throws ImageDecodeException {
+        return toOpaqueRgb(decodeAsIs(encoded), backgroundRgb);
+    }
+
+    /**
+     * As {@link #decode}, into packed RGB bytes (the transform's input): through OpenCV's
+     * libjpeg-turbo and libpng when they are on the class path and take the image
+     * ({@link NativeImageCodec}), else ImageIO. The result may live in a per-thread buffer:
+     * use it before this thread decodes another image.
+     */
+    RgbImage decodeRgb(byte[] encoded) throws ImageDecodeException {
+        checkArgument(encoded != null, "encoded image is null");
+        if (NativeImageCodec.available()) {
+            ImageSize size = NativeImageCodec.headerSize(encoded);
+            if (size != null) {
+                checkLimit(size);
+                RgbImage image = NativeImageCodec.decode(encoded, backgroundRgb);
+                if (image != null && image.width == size.width() && image.height == size.height()) {
+                    return image;
+                }
+            }
+        }
+        return RgbImage.of(decodeAsIs(encoded), backgroundRgb);
+    }
+
+    /** Whether JPEG and PNG images are decoded natively (OpenCV) in this JVM. */
+    public static boolean nativeDecoding() {
+        return NativeImageCodec.available();
+    }
+
+    /** The image as ImageIO decodes it, after the size and corruption checks. */
+    private BufferedImage decodeAsIs(byte[] encoded) throws ImageDecodeException {
         return withReader(encoded, (reader, warnings) -> {
             ImageSize size = checkedSize(reader);
             BufferedImage image;
@@ -106,7 +137,7 @@ public final class ImageDecoder {
                 throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
                         "decoder warned: " + String.join("; ", warnings), null);
             }
-            return toOpaqueRgb(image, backgroundRgb);
+            return image;
         });
     }
 
@@ -219,12 +250,16 @@ public final class ImageDecoder {
                     "header claims an empty image " + w + "x" + h, null);
         }
         ImageSize size = new ImageSize(w, h);
+        checkLimit(size);
+        return size;
+    }
+
+    private void checkLimit(ImageSize size) throws ImageDecodeException {
         if (size.pixels() > maxPixels) {
             throw new ImageDecodeException(ImageDecodeException.Kind.TOO_LARGE,
-                    "header claims " + w + "x" + h + " = " + size.pixels()
+                    "header claims " + size.width() + "x" + size.height() + " = " + size.pixels()
                             + " pixels, above the limit of " + maxPixels, null);
         }
-        return size;
     }
 
     /** RIFF container with a WEBP form type. */

@@ -33,6 +33,16 @@ import java.util.SplittableRandom;
  * variation selector FE0F removed; those without a CLDR label are skipped
  * ({@code no_cldr_label}), as are missing ({@code missing_image}) or undecodable
  * ({@code corrupt_image}) images. Transparent pixels are composited onto the background.
+ *
+ * <p>Besides the shards (in a seeded random order, see {@link Importer}) it writes
+ * {@code labels.txt}, the CLDR labels of the imported emoji, one per line; and an ImageFolder
+ * {@code eval/} with one class per label (folder: the code points of its first emoji, as
+ * {@code 1F44B-1F3FF}; readable name in {@code classnames.txt}: the CLDR label), holding that
+ * emoji's drawings (one per style) as a same-style check of what a model learned, with the
+ * prompt templates of the captions ({@code templates.txt}: {@value #TEMPLATE_LINES}). Each
+ * sample's {@code .json} keeps its identity: {@code style}, {@code hexcode} (code points),
+ * {@code emoji}, {@code label} (CLDR), {@code tags}, {@code category}, {@code subcategory},
+ * {@code skinTone} (0 none, 1-5) and {@code index} (position in the source order).
  */
 public final class EmojiImporter implements Importer {
 
@@ -51,17 +61,37 @@ public final class EmojiImporter implements Importer {
         }
     }
 
+    /** The templates written to {@code eval/templates.txt}: the caption forms, one a line. */
+    public static final List<String> TEMPLATES = List.of("{}", "an emoji of {}", "{} emoji");
+    static final String TEMPLATE_LINES = "{}, an emoji of {}, {} emoji";
+
     private final Path source;
     private final Style style;
+    private final int evalPerClass;
 
     /**
+     * An importer that writes every drawing to {@code eval/} too.
+     *
      * @param source the folder {@code tools/fetch/fetch emoji} fills
      * @param style which drawings
      */
     public EmojiImporter(Path source, Style style) {
+        this(source, style, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param source the folder {@code tools/fetch/fetch emoji} fills
+     * @param style which drawings
+     * @param evalPerClass drawings per label written to {@code eval/}, {@code >= 0} (0 = no
+     *     {@code eval/})
+     */
+    public EmojiImporter(Path source, Style style, int evalPerClass) {
         checkArgument(style != null, "style is null");
+        checkArgument(evalPerClass >= 0, "eval images per class must be >= 0, got %s",
+                evalPerClass);
         this.source = source;
         this.style = style;
+        this.evalPerClass = evalPerClass;
     }
 
     @Override
@@ -92,6 +122,8 @@ public final class EmojiImporter implements Importer {
         ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS,
                 options.background());
         int maxSide = options.imageSizeOr(Integer.MAX_VALUE);
+        Map<String, String> folderOfLabel = new HashMap<>();
+        List<String> written = new ArrayList<>();
         try (ImportSink sink = new ImportSink(kind(), options, listener, order.size())) {
             for (int i = 0; i < order.size() && !sink.full(); i++) {
                 Item item = order.get(i);
@@ -121,13 +153,24 @@ public final class EmojiImporter implements Importer {
                 Map<String, Object> meta = new LinkedHashMap<>();
                 meta.put("style", item.style());
                 meta.put("hexcode", item.hexcode());
+                meta.put("emoji", emoji(item.hexcode()));
                 meta.put("label", label.label());
                 meta.put("tags", label.tags());
                 meta.put("category", item.category());
                 meta.put("subcategory", item.subcategory());
                 meta.put("skinTone", item.skinTone());
+                meta.put("index", i);
                 sink.write(image, caption, meta);
+                written.add(label.label());
+                String folder = folderOfLabel.computeIfAbsent(label.label(),
+                        l -> normalise(item.hexcode()));
+                if (sink.evalCount(folder) < evalPerClass) {
+                    sink.writeEval(folder, image);
+                    sink.evalClassName(folder, label.label());
+                }
             }
+            sink.labels(written);
+            sink.evalTemplates(TEMPLATES);
             return sink.finish();
         }
     }
@@ -208,7 +251,7 @@ public final class EmojiImporter implements Importer {
         };
     }
 
-    /** Google then Twitter for each emoji, so no shard holds a single style. */
+    /** Google then Twitter for each emoji (the shards are shuffled anyway). */
     private static List<Item> interleave(Map<String, List<Item>> byStyle) {
         List<Item> out = new ArrayList<>();
         int longest = byStyle.values().stream().mapToInt(List::size).max().orElse(0);
@@ -220,6 +263,19 @@ public final class EmojiImporter implements Importer {
             }
         }
         return out;
+    }
+
+    /** The characters of code points written as hex joined by '-' ({@code 1F44B-1F3FF}). */
+    static String emoji(String hexcode) {
+        StringBuilder b = new StringBuilder();
+        for (String cp : hexcode.split("-")) {
+            try {
+                b.appendCodePoint(Integer.parseInt(cp, 16));
+            } catch (IllegalArgumentException e) {
+                return "";                                     // not code points: leave it out
+            }
+        }
+        return b.toString();
     }
 
     /** Upper-case code points joined by '-', without the emoji variation selector FE0F. */

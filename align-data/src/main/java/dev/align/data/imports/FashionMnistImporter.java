@@ -23,7 +23,9 @@ import java.util.zip.GZIPInputStream;
  * grey 28x28 images of 10 clothing classes, from the gzipped IDX files, captioned with templates
  * such as "a photo of a sandal". The training split becomes the shards; the test split becomes
  * the ImageFolder evaluation set {@code eval/<class>/} (up to {@code evalPerClass} images per
- * class). A fast sanity check; with one caption per class it is classification in disguise, not
+ * class) with the caption templates as {@code eval/templates.txt}. The training samples are
+ * written in a seeded random order (see {@link Importer}); each {@code .json} keeps
+ * {@code split}, {@code index}, {@code label} and {@code class}. A fast sanity check; with one caption per class it is classification in disguise, not
  * image-text learning.
  *
  * <p>Source layout ({@code tools/fetch/fetch fashion-mnist}):
@@ -101,6 +103,7 @@ public final class FashionMnistImporter implements Importer {
                         sink.writeEval(CLASSES.get(label), Sources.fit(grey(test, i), maxSide));
                     }
                 }
+                sink.evalTemplates(Sources.braces(TEMPLATES));
             }
             return sink.finish();
         }

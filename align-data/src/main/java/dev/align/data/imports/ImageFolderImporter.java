@@ -21,8 +21,11 @@ import java.util.SplittableRandom;
  * {@code classnames.txt} gives readable names), captioned with templates such as "a photo of a
  * golden retriever." from the readable class name. The first {@code evalPerClass} images of each
  * class (in the folder's order) are held out as {@code eval/<class folder>/} for zero-shot
- * evaluation; the rest are written in a seeded random order, so that a shuffle buffer sees every
- * class. Like Fashion-MNIST, this is classification in disguise rather than image-text learning.
+ * evaluation, with the caption templates as {@code eval/templates.txt} and the readable names
+ * as {@code eval/classnames.txt}; the rest are written in a seeded random order (a random subset
+ * of them with a limit), each {@code .json} keeping {@code file}, {@code label} and
+ * {@code class}. Like Fashion-MNIST, this is classification in disguise rather than image-text
+ * learning.
  */
 public final class ImageFolderImporter implements Importer {
 
@@ -59,7 +62,7 @@ public final class ImageFolderImporter implements Importer {
         for (ImageFolder.Image image : folder.images()) {
             (seen[image.label()]++ < evalPerClass ? held : train).add(image);
         }
-        shuffle(train, new SplittableRandom(options.seed()));
+        shuffle(train, new SplittableRandom(options.seed()));   // a random subset under a limit
         ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, options.background());
         int maxSide = options.imageSizeOr(Integer.MAX_VALUE);
         try (ImportSink sink = new ImportSink(kind(), options, listener, train.size())) {
@@ -81,10 +84,12 @@ public final class ImageFolderImporter implements Importer {
             for (ImageFolder.Image item : held) {
                 BufferedImage image = decode(decoder, item.path(), maxSide, sink);
                 if (image != null) {
-                    sink.writeEval(folder.classFolders().get(item.label()), image);
+                    String classFolder = folder.classFolders().get(item.label());
+                    sink.writeEval(classFolder, image);
+                    sink.evalClassName(classFolder, folder.classNames().get(item.label()));
                 }
             }
-            copyClassNames(folder, options.out());
+            sink.evalTemplates(Sources.braces(TEMPLATES));
             return sink.finish();
         }
     }
@@ -98,15 +103,6 @@ public final class ImageFolderImporter implements Importer {
             sink.skip(e.kind() == ImageDecodeException.Kind.TOO_LARGE ? "too_large"
                     : "corrupt_image", file.toString(), e.getMessage());
             return null;
-        }
-    }
-
-    /** {@code eval/classnames.txt} so that evaluation prompts use the same readable names. */
-    private static void copyClassNames(ImageFolder folder, Path out) throws IOException {
-        Path names = folder.root().resolve(ImageFolder.CLASS_NAMES_FILE);
-        Path eval = out.resolve("eval");
-        if (Files.isRegularFile(names) && Files.isDirectory(eval)) {
-            Files.copy(names, eval.resolve(ImageFolder.CLASS_NAMES_FILE));
         }
     }
 

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  *
  * @param out folder the shards, {@code tokenizer.json}, {@code import.json} and {@code eval/} go
  *     to; created if missing, must not already hold shards
- * @param seed fixes every random choice (caption wording, procedural scenes, sampling)
+ * @param seed fixes every random choice (the order samples are written in, caption wording,
+ *     procedural scenes, sampling)
  * @param shardSize samples per shard, {@code >= 1}
  * @param limit at most this many samples are written; 0 = all the source has (the procedural
  *     set needs a positive count)

@@ -6,6 +6,15 @@ import java.io.IOException;
  * Turns one data set into training shards (see the package documentation for the output
  * layout). An importer is a one-shot object configured with its source; {@link #run} may be
  * called once per output folder.
+ *
+ * <p>Order: sources list their items grouped (by category, by folder, skin tones side by side),
+ * and shards that keep that order starve contrastive training: a reader's shuffle buffer smaller
+ * than a group fills every batch with near-duplicates, which are false negatives of each other.
+ * So importers write their samples in a random order seeded by {@link ImportOptions#seed()} (the
+ * same seed gives byte-identical shards), as web-scale shards come, keys numbered in that order;
+ * each sample's {@code .json} keeps its source identity (what it is and where it came from).
+ * Only the procedural set, whose samples are independent random draws already, keeps the order
+ * it draws them in.
  */
 public interface Importer {
 

@@ -36,7 +36,12 @@ import javax.xml.stream.XMLStreamReader;
  * {@value #MAX_SOURCE_PIXELS}, then scaled so the longer side is at most the image size (default
  * {@value #DEFAULT_IMAGE_SIZE}). Skips: {@code missing_metadata} (no SVG twin or no
  * {@code <metadata>}), {@code empty_caption}, {@code bad_metadata} (unparsable XML),
- * {@code corrupt_image}, {@code too_large}.
+ * {@code corrupt_image}, {@code too_large}. The shards are in a seeded random order (see
+ * {@link Importer}); each {@code .json} keeps {@code path} (below {@code png/}),
+ * {@code category} (its folder), {@code title}, {@code description}, {@code keywords} and
+ * {@code index} (position in the sorted list of PNGs). No {@code eval/}: the 22 top folders are
+ * broad topics ({@code animals}, {@code signs_and_symbols}, {@code special}, {@code unsorted}),
+ * not classes a prompt could name.
  */
 public final class OpenClipartImporter implements Importer {
 
@@ -137,6 +142,7 @@ public final class OpenClipartImporter implements Importer {
                 meta.put("title", metadata.title());
                 meta.put("description", metadata.description());
                 meta.put("keywords", metadata.keywords());
+                meta.put("index", i);
                 sink.write(image, caption, meta);
             }
             return sink.finish();

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,17 +32,50 @@ import java.util.SplittableRandom;
  * <p>Source layout ({@code tools/fetch/fetch openmoji}): {@code data/openmoji.json} and
  * {@code color/svg/<HEXCODE>.svg}. Missing SVGs are skipped as {@code missing_image}, SVGs jsvg
  * cannot parse or render as {@code corrupt_svg}; transparency is composited onto the background.
+ *
+ * <p>Besides the shards (in a seeded random order, see {@link Importer}) it writes
+ * {@code labels.txt} (the annotations, one per line) and a zero-shot ImageFolder {@code eval/}
+ * with one class per annotation: the folder is the hexcode of the first emoji (in
+ * {@code openmoji.json} order) with that annotation, {@code classnames.txt} gives the annotation
+ * as the readable name, and emoji whose annotations are identical (11 pairs in OpenMoji 17, such
+ * as {@code brain} in Unicode and in OpenMoji's extras) are merged into that one class, so no
+ * two classes share a name. {@code eval/templates.txt} holds {@value #TEMPLATE_LINES}, the
+ * caption forms of the emoji importer (OpenMoji's drawings are meant as a style the model never
+ * saw). Each sample's {@code .json} keeps its identity: {@code hexcode}, {@code annotation},
+ * {@code tags}, {@code group}, {@code subgroups}, {@code skinTone}, {@code index} (position in
+ * {@code openmoji.json}).
  */
 public final class OpenMojiImporter implements Importer {
 
     /** Side of the rendered images when none is given. */
     public static final int DEFAULT_IMAGE_SIZE = 64;
 
-    private final Path source;
+    /** The templates written to {@code eval/templates.txt}, one a line. */
+    public static final List<String> TEMPLATES = EmojiImporter.TEMPLATES;
+    static final String TEMPLATE_LINES = EmojiImporter.TEMPLATE_LINES;
 
-    /** @param source the folder {@code tools/fetch/fetch openmoji} fills */
+    private final Path source;
+    private final int evalPerClass;
+
+    /**
+     * An importer that writes every drawing to {@code eval/} too.
+     *
+     * @param source the folder {@code tools/fetch/fetch openmoji} fills
+     */
     public OpenMojiImporter(Path source) {
+        this(source, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param source the folder {@code tools/fetch/fetch openmoji} fills
+     * @param evalPerClass drawings per class written to {@code eval/}, {@code >= 0} (0 = no
+     *     {@code eval/})
+     */
+    public OpenMojiImporter(Path source, int evalPerClass) {
+        Checks.checkArgument(evalPerClass >= 0, "eval images per class must be >= 0, got %s",
+                evalPerClass);
         this.source = source;
+        this.evalPerClass = evalPerClass;
     }
 
     @Override
@@ -57,6 +91,8 @@ public final class OpenMojiImporter implements Importer {
         Path svgs = Sources.require(source, kind(), "color/svg");
         int side = options.imageSizeOr(DEFAULT_IMAGE_SIZE);
         SVGLoader loader = new SVGLoader();
+        Map<String, String> folderOfAnnotation = new HashMap<>();
+        List<String> written = new ArrayList<>();
         try (ImportSink sink = new ImportSink(kind(), options, listener, data.size())) {
             for (int i = 0; i < data.size() && !sink.full(); i++) {
                 JsonNode e = data.get(i);
@@ -90,8 +126,17 @@ public final class OpenMojiImporter implements Importer {
                 meta.put("group", e.path("group").asText(""));
                 meta.put("subgroups", e.path("subgroups").asText(""));
                 meta.put("skinTone", e.path("skintone").asText(""));
+                meta.put("index", i);
                 sink.write(image, caption, meta);
+                written.add(annotation);
+                String folder = folderOfAnnotation.computeIfAbsent(annotation, a -> hexcode);
+                if (sink.evalCount(folder) < evalPerClass) {
+                    sink.writeEval(folder, image);
+                    sink.evalClassName(folder, annotation);
+                }
             }
+            sink.labels(written);
+            sink.evalTemplates(TEMPLATES);
             return sink.finish();
         }
     }

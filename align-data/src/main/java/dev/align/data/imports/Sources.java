@@ -82,4 +82,9 @@ final class Sources {
     static String withTags(String label, List<String> tags) {
         return tags.isEmpty() ? label : label + ", " + String.join(", ", tags);
     }
+
+    /** {@code %s} templates as {@code {}} templates ("a photo of a %s." to "a photo of a {}."). */
+    static List<String> braces(List<String> templates) {
+        return templates.stream().map(t -> t.replace("%s", "{}")).toList();
+    }
 }

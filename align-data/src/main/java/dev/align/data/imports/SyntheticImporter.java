@@ -29,7 +29,9 @@ import java.util.SplittableRandom;
  *
  * <p>Besides the shards it writes a held-out ImageFolder set, {@code eval/<colour> <shape>/}
  * ({@value #DEFAULT_EVAL_PER_CLASS} single-object images per class by default, drawn from
- * another seed stream), for zero-shot classification among the 48 colour-shape classes.
+ * another seed stream), for zero-shot classification among the 48 colour-shape classes, with
+ * {@code eval/templates.txt} ({@link #TEMPLATES}). Being independent draws, the samples are
+ * written in the order drawn (not shuffled again, see {@link Importer}).
  */
 public final class SyntheticImporter implements Importer {
 
@@ -52,6 +54,13 @@ public final class SyntheticImporter implements Importer {
     /** Position phrases' canonical names, for a single object. */
     public static final List<String> POSITIONS = List.of("top left", "top right", "bottom left",
             "bottom right", "centre");
+
+    /**
+     * The templates written to {@code eval/templates.txt}: how the captions name one object
+     * ({@code {}} is a class such as "red circle").
+     */
+    public static final List<String> TEMPLATES = List.of("a {}", "a small {}", "a large {}",
+            "a picture of a {}", "a picture of a small {}", "a picture of a large {}");
 
     private static final long TRAIN = 1;
     private static final long EVAL = 2;
@@ -98,8 +107,9 @@ public final class SyntheticImporter implements Importer {
         int s = options.imageSizeOr(DEFAULT_IMAGE_SIZE);
         checkArgument(s >= 24, "synthetic images need an image size >= 24, got %s", s);
         int classes = COLOURS.size() * SHAPES.size();
+        // Sample i is an independent draw from (seed, i): the order is random already.
         try (ImportSink sink = new ImportSink(kind(), options.withLimit(count), listener,
-                count)) {
+                count, false, 0)) {
             for (long i = 0; i < count; i++) {
                 SplittableRandom random = new SplittableRandom(Seeds.derive(options.seed(), TRAIN,
                         i));
@@ -117,6 +127,7 @@ public final class SyntheticImporter implements Importer {
                             render(scene, s, random));
                 }
             }
+            sink.evalTemplates(TEMPLATES);
             return sink.finish();
         }
     }

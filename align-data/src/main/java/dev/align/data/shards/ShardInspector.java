@@ -8,11 +8,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Summarises shards in one pass: samples, members by extension, a caption length histogram and
- * the skips by reason. Images are checked from their headers only (as {@link ShardReader} does),
- * so a pass costs about one read of the bytes.
+ * Summarises shards in one pass: samples, members by extension, a caption length histogram, the
+ * skips by reason, and an {@link OrderReport} on how alike neighbouring samples are (repeated
+ * {@code .json} field values, overlapping captions) against a random order, with warnings when
+ * the stored order would starve training. Images are checked from their headers only (as
+ * {@link ShardReader} does), so a pass costs about one read of the bytes.
  */
 public final class ShardInspector {
+
+    /** Captions sampled for the random-pair baseline of the order check. */
+    public static final int CAPTION_SAMPLE = 2000;
 
     /** Lower bounds of the caption length bins, in words; the last bin is open. */
     private static final int[] BIN_STARTS = {1, 2, 4, 8, 16, 32, 64, 128};
@@ -30,13 +35,14 @@ public final class ShardInspector {
         return inspect(options.withReaderThreads(Math.min(4, options.shards().size())));
     }
 
-    /** Summarises one unshuffled epoch of the shards {@code options} names. */
+    /** Summarises the shards {@code options} names, in their stored order. */
     public static ShardSummary inspect(ShardReaderOptions options) {
         checkArgument(options != null, "options is null");
-        ShardReaderOptions plain = options.withShuffleShards(false).withShuffleBuffer(0);
+        ShardReaderOptions plain = options.inStoredOrder();
         Map<String, Long> members = new TreeMap<>();
         long[] bins = new long[BIN_STARTS.length];
         long samples = 0;
+        OrderCheck order = new OrderCheck();
         Map<String, Long> skipped;
         try (ShardReader reader = ShardReader.open(plain, 0)) {
             while (reader.hasNext()) {
@@ -46,6 +52,7 @@ public final class ShardInspector {
                     members.merge(ext, 1L, Long::sum);
                 }
                 bins[bin(words(s.caption()))]++;
+                order.accept(s);
             }
             skipped = reader.skipped();
         }
@@ -54,7 +61,8 @@ public final class ShardInspector {
             int max = i + 1 < BIN_STARTS.length ? BIN_STARTS[i + 1] - 1 : Integer.MAX_VALUE;
             histogram.add(new CaptionLengthBin(BIN_STARTS[i], max, bins[i]));
         }
-        return new ShardSummary(options.shards().size(), samples, members, histogram, skipped);
+        return new ShardSummary(options.shards().size(), samples, members, histogram, skipped,
+                order.report());
     }
 
     /** Whitespace-separated words; captions from the reader are never blank. */

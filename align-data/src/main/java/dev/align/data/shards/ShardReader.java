@@ -41,19 +41,24 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * to disk, as WebDataset's {@code tarfile_to_samples} + {@code shuffle} pipeline in OpenCLIP.
  *
  * <p>Order: the shards are read in their listed order, or in an order shuffled with
- * {@code Random(derive(seed, epoch))} when {@link ShardReaderOptions#shuffleShards()} is set. The
- * samples of those shards, concatenated in that order, then pass through a shuffle buffer of
+ * {@code Random(derive(seed, epoch))} when {@link ShardReaderOptions#shuffleShards()} is set.
+ * {@link ShardReaderOptions#interleave()} {@code = K} of them are open at a time, in that order:
+ * each next sample comes from one of the open shards chosen uniformly at random (seeded the same
+ * way), and a shard that ends gives its place to the next shard of the order, as when several
+ * WebDataset workers each read their own shard. {@code K = 1} concatenates the shards. The
+ * interleaved samples then pass through a shuffle buffer of
  * {@link ShardReaderOptions#shuffleBuffer()} samples (fill the buffer, then emit a uniformly
  * chosen sample and put the next one in its place; drain at the end of the epoch), seeded the
  * same way. Samples are grouped by key as {@link Sample} describes; a key that reappears after
  * another key starts a new sample, as in WebDataset.
  *
- * <p>Parallelism without nondeterminism: with {@code N} reader threads, the next {@code N} shards
- * in the order are read ahead at the same time, each by its own thread into its own bounded
- * queue, but the consumer drains those queues strictly in shard order. So the sequence of samples
- * (and of skip events) is the same for <em>any</em> number of threads and any timing; threads
- * only change how far ahead the reading runs. Skips are counted and logged when the consumer
- * reaches them, so the counts too depend only on how far the iteration went.
+ * <p>Parallelism without nondeterminism: every open shard and the next {@code N - 1} shards of
+ * the order ({@code N} reader threads) are read ahead at the same time, each by its own thread
+ * into its own bounded queue, but the consumer takes from those queues only in the order the
+ * seeded choices above dictate, waiting for the chosen shard when it is behind. So the sequence
+ * of samples (and of skip events) is the same for <em>any</em> number of threads and any timing;
+ * threads only change how far ahead the reading runs. Skips are counted and logged when the
+ * consumer reaches them, so the counts too depend only on how far the iteration went.
  *
  * <p>Bad input never ends the iteration: every problem listed in {@link SkipReason} is skipped,
  * counted in {@link #skipped()}, passed to the optional listener and logged as a
@@ -68,13 +73,18 @@ public final class ShardReader implements Iterator<Sample>, AutoCloseable {
     private static final int QUEUE_CAPACITY = 64;
     private static final long SHARD_ORDER = 1;
     private static final long SAMPLE_ORDER = 2;
+    private static final long INTERLEAVE_ORDER = 3;
 
     private final ShardReaderOptions options;
     private final List<String> order;
     private final Consumer<Skip> listener;
     private final ImageDecoder decoder;
     private final ExecutorService pool;
-    private final Deque<ShardTask> inFlight = new ArrayDeque<>();
+    /** The shards samples are drawn from now, at most {@code interleave}. */
+    private final List<ShardTask> open = new ArrayList<>();
+    /** Shards being read ahead, next in the order after the open ones. */
+    private final Deque<ShardTask> ahead = new ArrayDeque<>();
+    private final Random interleaveRng;
     private final Random bufferRng;
     private final List<Sample> buffer = new ArrayList<>();
     private final Map<String, Long> skipped = new TreeMap<>();
@@ -94,15 +104,24 @@ public final class ShardReader implements Iterator<Sample>, AutoCloseable {
         }
         this.order = List.copyOf(shards);
         this.bufferRng = new Random(Seeds.derive(options.seed(), epoch, SAMPLE_ORDER));
+        this.interleaveRng = new Random(Seeds.derive(options.seed(), epoch, INTERLEAVE_ORDER));
+        // One thread per shard in flight: a parser blocks on its full queue until the consumer
+        // takes from it, so every started shard needs a thread of its own.
+        int inFlight = inFlightLimit(options);
         AtomicInteger threadCount = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(options.readerThreads(), r -> {
+        this.pool = Executors.newFixedThreadPool(inFlight, r -> {
             Thread t = new Thread(r, "shard-reader-" + threadCount.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        for (int i = 0; i < options.readerThreads() && nextShard < order.size(); i++) {
+        for (int i = 0; i < inFlight && nextShard < order.size(); i++) {
             submitNext();
         }
+    }
+
+    /** Shards open or read ahead at most: the interleaved ones plus {@code N - 1} ahead. */
+    private static int inFlightLimit(ShardReaderOptions options) {
+        return options.interleave() + options.readerThreads() - 1;
     }
 
     /**
@@ -162,7 +181,8 @@ public final class ShardReader implements Iterator<Sample>, AutoCloseable {
         if (!closed) {
             closed = true;
             pool.shutdownNow();
-            inFlight.clear();
+            open.clear();
+            ahead.clear();
             buffer.clear();
         }
     }
@@ -188,10 +208,14 @@ public final class ShardReader implements Iterator<Sample>, AutoCloseable {
         return buffer.remove(last);
     }
 
-    /** The next valid sample in shard order, or {@code null} at the end of the epoch. */
+    /**
+     * The next valid sample of the interleaved shards, or {@code null} at the end of the epoch.
+     */
     private Sample pull() {
-        while (!inFlight.isEmpty()) {
-            ShardTask task = inFlight.peekFirst();
+        while (!open.isEmpty()) {
+            // With one open shard there is no choice to make (and no random number drawn).
+            int slot = open.size() == 1 ? 0 : interleaveRng.nextInt(open.size());
+            ShardTask task = open.get(slot);
             Event event;
             try {
                 event = task.queue.take();
@@ -200,9 +224,13 @@ public final class ShardReader implements Iterator<Sample>, AutoCloseable {
                 throw new IllegalStateException("interrupted while reading " + task.shard, e);
             }
             if (event == Event.END) {
-                inFlight.removeFirst();
                 if (nextShard < order.size()) {
-                    submitNext();
+                    submitNext();                        // open is full here: it goes ahead
+                }
+                if (ahead.isEmpty()) {
+                    open.remove(slot);
+                } else {
+                    open.set(slot, ahead.removeFirst());  // the next shard takes the same slot
                 }
             } else if (event.skip != null) {
                 record(event.skip);
@@ -222,7 +250,11 @@ public final class ShardReader implements Iterator<Sample>, AutoCloseable {
     private void submitNext() {
         String shard = order.get(nextShard++);
         ShardTask task = new ShardTask(shard, new ArrayBlockingQueue<>(QUEUE_CAPACITY));
-        inFlight.addLast(task);
+        if (open.size() < options.interleave()) {
+            open.add(task);
+        } else {
+            ahead.addLast(task);
+        }
         pool.execute(() -> new ShardParser(shard, task.queue, options, decoder).run());
     }
 

@@ -15,9 +15,10 @@ import java.util.TreeMap;
  *     {@code json}, ...), sorted by name
  * @param captionWords caption lengths in words, in the fixed bins 1, 2-3, 4-7, ..., 64-127, 128+
  * @param skipped skipped shards, members and samples by reason, sorted by name
+ * @param order how alike neighbouring samples are in the stored order, with warnings
  */
 public record ShardSummary(int shards, long samples, Map<String, Long> membersByExtension,
-        List<CaptionLengthBin> captionWords, Map<String, Long> skipped) {
+        List<CaptionLengthBin> captionWords, Map<String, Long> skipped, OrderReport order) {
 
     /** Copies the collections into sorted, unmodifiable ones. */
     public ShardSummary {

@@ -50,6 +50,39 @@ class ImageFolderTest {
                 "dog/b.PNG=2", "\uFF21 fullwidth/1.jpeg=3", "\uD83D\uDC31 emoji/1.jpeg=4"), listed);
     }
 
+    /** A class subset by readable name: renumbered from 0, order and images kept. */
+    @Test
+    void restrictsToTheClassesWhoseNamesAreListed() throws IOException {
+        touch("n1/a.jpg");
+        touch("n2/a.jpg");
+        touch("n2/b.jpg");
+        touch("n3/a.jpg");
+        touch("n4/a.jpg");
+        Files.writeString(root.resolve("classnames.txt"),
+                "n1\tfox face\nn2\twaving hand\nn3\tHAL 9000\nn4\tred apple\n");
+        Path list = Files.writeString(root.getParent().resolve(root.getFileName() + "-labels.txt"),
+                "\uFEFFred apple\n\n  waving hand  \nnot a class here\n");
+        List<String> names = ImageFolder.readNameList(list);
+        assertEquals(List.of("red apple", "waving hand", "not a class here"), names);
+        ImageFolder shared = ImageFolder.open(root).onlyClasses(names);
+        assertEquals(List.of("n2", "n4"), shared.classFolders());
+        assertEquals(List.of("waving hand", "red apple"), shared.classNames());
+        assertArrayEquals(new int[] {2, 1}, shared.imagesPerClass());
+        assertEquals(List.of("n2/a.jpg=0", "n2/b.jpg=0", "n4/a.jpg=1"), shared.images().stream()
+                .map(i -> root.relativize(i.path()).toString().replace('\\', '/') + "="
+                        + i.label()).toList());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.open(root).onlyClasses(List.of("zebra", "Fox Face")));
+        assertTrue(e.getMessage().contains("none of the 4 classes") && e.getMessage().contains(
+                "zebra"), e.getMessage());
+        Files.writeString(list, "\n  \n");
+        e = assertThrows(IllegalArgumentException.class, () -> ImageFolder.readNameList(list));
+        assertTrue(e.getMessage().contains("names no class"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.readNameList(root.resolve("missing.txt")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
     @Test
     void readsReadableNamesFromClassNamesFile() throws IOException {
         touch("n01/a.jpg");

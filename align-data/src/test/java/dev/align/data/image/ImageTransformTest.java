@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.Random;
@@ -66,48 +68,89 @@ class ImageTransformTest {
         }
     }
 
+    /** The formula tools/make_pil_golden.py draws its images with. */
+    private static RgbImage drawn(int w, int h, int seed) {
+        byte[] rgb = new byte[3 * w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = 3 * (y * w + x);
+                rgb[i] = (byte) ((x * 37 + y * 11 + seed * 53) % 256);
+                rgb[i + 1] = (byte) ((x * x * 3 + y * 29 + seed * 7) % 256);
+                rgb[i + 2] = (byte) (((x ^ y) * 19 + seed * 101) % 256);
+            }
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    private static byte[] bytes(JsonNode array) {
+        byte[] out = new byte[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) array.get(i).asInt();
+        }
+        return out;
+    }
+
+    /**
+     * Pillow's own output (golden/pil_transform.json, written by tools/make_pil_golden.py with
+     * Pillow 9.4 and torchvision 0.14): bicubic resizes that shrink by non-integer and large
+     * factors, enlarge, or change one side only; OpenCLIP's eval transform (Resize + CenterCrop);
+     * torchvision's resized_crop (the training crop). Every byte must match.
+     */
     @Test
-    void downscalesTwoByTwoToOnePixelByExactAveraging() {
-        ImageTransform t = ImageTransform.builder(1).build();
-        float[] dst = new float[3];
-        t.apply(image(2, 2, 0x0A141E, 0x1E2832, 0x323C46, 0x46505B), 0, dst, 0);
-        // (10+30+50+70)/4 = 40, (20+40+60+80)/4 = 50, (30+50+70+91+2)/4 = 60 (rounded)
-        assertArrayEquals(expectedChw(new int[] {0x28323C}), dst);
+    void resizesAndCropsByteForByteAsPillowAndTorchvision() throws Exception {
+        JsonNode golden = new ObjectMapper().readTree(
+                getClass().getResourceAsStream("/golden/pil_transform.json"));
+        int checked = 0;
+        for (JsonNode c : golden.get("cases")) {
+            RgbImage src = drawn(c.get("width").asInt(), c.get("height").asInt(), c.get("seed").asInt());
+            byte[] expected = bytes(c.get("rgb"));
+            String label = c.toString().substring(0, 80);
+            switch (c.get("kind").asText()) {
+                case "resize" -> {
+                    int tw = c.get("outWidth").asInt();
+                    int th = c.get("outHeight").asInt();
+                    assertArrayEquals(expected, PillowBicubic.resizeCropped(src, 0, 0, src.width,
+                            src.height, tw, th, 0, 0, tw, th), label);
+                    BufferedImage viaPublic = ImageTransform.resize(src.toBufferedImage(), tw, th);
+                    assertArrayEquals(expected, RgbImage.of(viaPublic, 0).rgb, label);
+                }
+                case "center" -> {
+                    int size = c.get("size").asInt();
+                    ImageTransform t = ImageTransform.builder(size).optNormalization(
+                            new float[] {0, 0, 0}, new float[] {1, 1, 1}).build();
+                    float[] dst = new float[3 * size * size];
+                    t.apply(src.toBufferedImage(), 0, dst, 0);
+                    byte[] actual = new byte[expected.length];
+                    for (int i = 0; i < size * size; i++) {
+                        for (int ch = 0; ch < 3; ch++) {
+                            actual[3 * i + ch] = (byte) Math.round(dst[ch * size * size + i] * 255);
+                        }
+                    }
+                    assertArrayEquals(expected, actual, label);
+                }
+                case "crop" -> {
+                    JsonNode box = c.get("box");
+                    int size = c.get("size").asInt();
+                    assertArrayEquals(expected, PillowBicubic.resizeCropped(src, box.get(0).asInt(),
+                            box.get(1).asInt(), box.get(2).asInt(), box.get(3).asInt(), size, size,
+                            0, 0, size, size), label);
+                }
+                default -> throw new AssertionError(c.get("kind"));
+            }
+            checked++;
+        }
+        assertEquals(12, checked);
     }
 
     @Test
-    void goldenResizeThenCentreCrop() {
-        // 8x4 -> shorter side 2 gives 4x2, made by exact 2x2 box halving; centre crop 2x2 starts
-        // at x = round((4 - 2) / 2) = 1.
-        int[] px = new int[32];
-        for (int y = 0; y < 4; y++) {
-            for (int x = 0; x < 8; x++) {
-                int v = 8 * y + x;
-                px[y * 8 + x] = (4 * v) << 16 | (255 - 4 * v) << 8 | (v * 7 % 256);
-            }
+    void aCropOfTheResizeEqualsTheSameRegionOfTheFullResize() {
+        RgbImage src = drawn(53, 37, 4);
+        byte[] full = PillowBicubic.resizeCropped(src, 0, 0, 53, 37, 31, 22, 0, 0, 31, 22);
+        byte[] part = PillowBicubic.resizeCropped(src, 0, 0, 53, 37, 31, 22, 5, 3, 20, 17);
+        for (int y = 0; y < 17; y++) {
+            assertArrayEquals(Arrays.copyOfRange(full, 3 * ((y + 3) * 31 + 5), 3 * ((y + 3) * 31 + 25)),
+                    Arrays.copyOfRange(part, 3 * y * 20, 3 * (y + 1) * 20), "row " + y);
         }
-        int[] halved = new int[8];
-        for (int y = 0; y < 2; y++) {
-            for (int x = 0; x < 4; x++) {
-                int rgb = 0;
-                for (int shift = 16; shift >= 0; shift -= 8) {
-                    int sum = 0;
-                    for (int dy = 0; dy < 2; dy++) {
-                        for (int dx = 0; dx < 2; dx++) {
-                            sum += (px[(2 * y + dy) * 8 + 2 * x + dx] >> shift) & 0xFF;
-                        }
-                    }
-                    rgb |= ((sum + 2) / 4) << shift;
-                }
-                halved[y * 4 + x] = rgb;
-            }
-        }
-        int[] crop = {halved[1], halved[2], halved[5], halved[6]};
-        float[] dst = new float[12];
-        ImageTransform.builder(2).build().apply(image(8, 4, px), 0, dst, 0);
-        assertArrayEquals(expectedChw(crop), dst);
-        // The first value by hand: pixels (2,0),(3,0),(2,1),(3,1) have red 8, 12, 40, 44 -> 26.
-        assertEquals(norm(26, 0), dst[0]);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.align.data.imports;
 
 import static dev.align.data.imports.ImportFixtures.write;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,7 +76,7 @@ class EmojiImporterTest {
         assertEquals(3, summary.samples());
         assertEquals(Map.of("no_cldr_label", 1L, "corrupt_image", 1L, "missing_image", 1L),
                 summary.skipped());
-        List<Sample> samples = ImportFixtures.samples(summary);
+        List<Sample> samples = ImportFixtures.inSourceOrder(ImportFixtures.samples(summary));
         List<String> labels = List.of("fox face face", "waving hand", "waving hand: dark skin tone");
         for (int i = 0; i < 3; i++) {
             String caption = samples.get(i).caption();
@@ -94,11 +95,11 @@ class EmojiImporterTest {
     }
 
     @Test
-    void bothStylesInterleaveAndTagsComeFromEmojibaseOnly() throws IOException {
+    void bothStylesAlternateInTheSourceOrderAndTagsComeFromEmojibaseOnly() throws IOException {
         ImportSummary summary = new EmojiImporter(source, EmojiImporter.Style.BOTH).run(
                 ImportOptions.of(dir.resolve("out")).withSeed(4), ImportListener.NONE);
         assertEquals(6, summary.samples());
-        List<Sample> samples = ImportFixtures.samples(summary);
+        List<Sample> samples = ImportFixtures.inSourceOrder(ImportFixtures.samples(summary));
         for (int i = 0; i < 6; i++) {
             String style = i % 2 == 0 ? "google" : "twitter";
             assertTrue(ImportFixtures.json(samples.get(i)).contains("\"style\":\"" + style + "\""));
@@ -109,6 +110,38 @@ class EmojiImporterTest {
             }
         }
         assertEquals(0x0000FF, ImportFixtures.image(samples.get(1)).getRGB(4, 4) & 0xFFFFFF);
+    }
+
+    /**
+     * The same-style zero-shot set: one class per CLDR label (folder: the code points of its
+     * first emoji) holding each style's drawing, named by the label; the labels list and the
+     * caption templates beside it.
+     */
+    @Test
+    void writesOneEvalClassPerLabelTheLabelListAndTheCaptionTemplates() throws IOException {
+        ImportSummary summary = new EmojiImporter(source, EmojiImporter.Style.BOTH).run(
+                ImportOptions.of(dir.resolve("out")), ImportListener.NONE);
+        Path eval = dir.resolve("out/eval");
+        dev.align.data.folder.ImageFolder folder = dev.align.data.folder.ImageFolder.open(eval);
+        assertEquals(List.of("1F44B", "1F44B-1F3FF", "1F98A"), folder.classFolders());
+        assertEquals(List.of("waving hand", "waving hand: dark skin tone", "fox face face"),
+                folder.classNames());
+        assertArrayEquals(new int[] {2, 2, 2}, folder.imagesPerClass(), "google and twitter");
+        assertEquals(3, summary.evalClasses());
+        assertEquals(EmojiImporter.TEMPLATES, java.nio.file.Files.readAllLines(
+                eval.resolve("templates.txt")));
+        assertEquals(List.of("fox face face", "waving hand", "waving hand: dark skin tone"),
+                java.nio.file.Files.readAllLines(dir.resolve("out/labels.txt")));
+        String json = ImportFixtures.json(ImportFixtures.inSourceOrder(
+                ImportFixtures.samples(summary)).get(4));
+        assertTrue(json.contains("\"hexcode\":\"1F44B-1F3FF\"") && json.contains(
+                "\"emoji\":\"\uD83D\uDC4B\uD83C\uDFFF\"") && json.contains("\"skinTone\":5")
+                && json.contains("\"category\":\"People & Body\"") && json.contains("\"index\":4"),
+                json);
+
+        ImportSummary one = new EmojiImporter(source, EmojiImporter.Style.BOTH, 1).run(
+                ImportOptions.of(dir.resolve("one")), ImportListener.NONE);
+        assertEquals(3, one.evalImages(), "at most one drawing per class");
     }
 
     @Test

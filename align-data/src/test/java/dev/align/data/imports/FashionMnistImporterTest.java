@@ -71,7 +71,7 @@ class FashionMnistImporterTest {
                 ImportOptions.of(dir.resolve("out")), ImportListener.NONE);
         assertEquals(2, summary.samples());
         assertEquals(Map.of("bad_label", 1L), summary.skipped());
-        List<Sample> samples = ImportFixtures.samples(summary);
+        List<Sample> samples = ImportFixtures.inSourceOrder(ImportFixtures.samples(summary));
         assertTrue(samples.get(0).caption().matches("a (|.* )(photo|picture) of (a|the) "
                 + "t-shirt\\.|a t-shirt\\."), samples.get(0).caption());
         assertTrue(samples.get(1).caption().endsWith("ankle boot."), samples.get(1).caption());
@@ -87,6 +87,9 @@ class FashionMnistImporterTest {
         assertTrue(Files.isRegularFile(eval.resolve("ankle boot/00000.png")));
         BufferedImage sandal = ImageIO.read(eval.resolve("sandal/00000.png").toFile());
         assertEquals(200, sandal.getRaster().getSample(0, 0, 0));
+        assertEquals(List.of("a photo of a {}.", "a black and white photo of a {}.",
+                "a low resolution photo of a {}.", "a photo of the {}.", "a picture of a {}.",
+                "a {}."), Files.readAllLines(eval.resolve("templates.txt")));
     }
 
     @Test

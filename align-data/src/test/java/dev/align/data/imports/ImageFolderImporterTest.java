@@ -52,8 +52,11 @@ class ImageFolderImporterTest {
             assertTrue(ImportFixtures.json(s).contains("\"file\""), ImportFixtures.json(s));
         }
         Path eval = dir.resolve("out/eval");
-        assertEquals(Set.of("a", "b", "classnames.txt"), Files.list(eval)
+        assertEquals(Set.of("a", "b", "classnames.txt", "templates.txt"), Files.list(eval)
                 .map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+        assertEquals(List.of("a\tred apple", "b\tblue ball"),
+                Files.readAllLines(eval.resolve("classnames.txt")));
+        assertEquals("a photo of a {}.", Files.readAllLines(eval.resolve("templates.txt")).get(0));
         assertTrue(Files.isRegularFile(eval.resolve("a/00000.png")));
         assertTrue(Files.isRegularFile(eval.resolve("b/00000.png")));
     }

@@ -87,6 +87,26 @@ final class ImportFixtures {
         return out;
     }
 
+    /**
+     * The samples sorted back into their source order by the {@code index} of their
+     * {@code .json} (importers write them in a seeded random order).
+     */
+    static List<Sample> inSourceOrder(List<Sample> samples) {
+        List<Sample> sorted = new ArrayList<>(samples);
+        sorted.sort(java.util.Comparator.comparingLong(ImportFixtures::index));
+        return sorted;
+    }
+
+    /** The {@code index} of a sample's {@code .json}. */
+    static long index(Sample sample) {
+        try {
+            return dev.align.core.json.Json.mapper().readTree(json(sample)).get("index")
+                    .asLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static BufferedImage image(Sample sample) throws IOException {
         return new ImageDecoder().decode(sample.image());
     }

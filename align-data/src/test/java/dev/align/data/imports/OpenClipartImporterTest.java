@@ -83,7 +83,7 @@ class OpenClipartImporterTest {
         assertEquals(Map.of("empty_caption", 1L, "too_large", 1L, "corrupt_image", 1L,
                 "missing_metadata", 2L, "bad_metadata", 1L), summary.skipped());
         assertEquals(2, summary.samples());
-        List<Sample> samples = ImportFixtures.samples(summary);
+        List<Sample> samples = ImportFixtures.inSourceOrder(ImportFixtures.samples(summary));
         assertEquals("Red apple. fruit", samples.get(0).caption());
         BufferedImage apple = ImportFixtures.image(samples.get(0));
         assertEquals(100, apple.getWidth());

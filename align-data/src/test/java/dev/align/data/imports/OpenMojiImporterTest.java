@@ -1,12 +1,16 @@
 package dev.align.data.imports;
 
 import static dev.align.data.imports.ImportFixtures.write;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.align.data.folder.ImageFolder;
 import dev.align.data.shards.Sample;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +59,62 @@ class OpenMojiImporterTest {
         assertEquals(0x0000FF, image.getRGB(7, 16) & 0xFFFFFF);
         assertTrue(ImportFixtures.json(sample).contains("\"tags\":[\"red\",\"square\",\"box\"]"),
                 ImportFixtures.json(sample));
-        assertEquals(null, summary.eval(), "no classes, no eval set");
+        assertEquals(1, summary.evalClasses());
+        assertEquals(List.of("1F7E5\tred square"),
+                Files.readAllLines(dir.resolve("out/eval/classnames.txt")));
+    }
+
+    /**
+     * The zero-shot set: one class per annotation, named by it; two emoji with the same
+     * annotation (as "brain" in Unicode and in OpenMoji's extras) share one class folder, named
+     * after the first; the templates and the label list beside it.
+     */
+    @Test
+    void writesAnImageFolderWithOneClassPerAnnotationMergingRepeatedOnes() throws IOException {
+        Path source = dir.resolve("openmoji");
+        write(source.resolve("data/openmoji.json"), """
+                [{"hexcode": "1F9E0", "annotation": "brain", "tags": "", "group": "people-body"},
+                 {"hexcode": "1F7E5", "annotation": "red square", "tags": ""},
+                 {"hexcode": "1F535", "annotation": "blue circle", "tags": ""},
+                 {"hexcode": "E319", "annotation": "brain", "tags": "",
+                  "group": "extras-openmoji"}]
+                """);
+        for (String[] svg : new String[][] {{"1F9E0", "#FF00FF"}, {"1F7E5", "#FF0000"},
+                {"1F535", "#0000FF"}, {"E319", "#00FF00"}}) {
+            write(source.resolve("color/svg/" + svg[0] + ".svg"), """
+                    <svg viewBox="0 0 72 72" xmlns="http://www.w3.org/2000/svg">
+                      <rect x="0" y="0" width="72" height="72" fill="%s"/>
+                    </svg>
+                    """.formatted(svg[1]));
+        }
+        ImportSummary summary = new OpenMojiImporter(source).run(
+                ImportOptions.of(dir.resolve("out")).withImageSize(8), ImportListener.NONE);
+        assertEquals(4, summary.samples());
+        assertEquals(3, summary.evalClasses(), "the two brains are one class");
+        assertEquals(4, summary.evalImages());
+        Path eval = dir.resolve("out/eval");
+        ImageFolder folder = ImageFolder.open(eval);
+        assertEquals(List.of("1F535", "1F7E5", "1F9E0"), folder.classFolders());
+        assertEquals(List.of("blue circle", "red square", "brain"), folder.classNames());
+        assertArrayEquals(new int[] {1, 1, 2}, folder.imagesPerClass());
+        BufferedImage second = javax.imageio.ImageIO.read(eval.resolve("1F9E0/00001.png")
+                .toFile());
+        assertEquals(0x00FF00, second.getRGB(4, 4) & 0xFFFFFF, "E319 drawn into 1F9E0's class");
+        assertEquals(OpenMojiImporter.TEMPLATES, Files.readAllLines(eval.resolve("templates.txt")));
+        assertEquals(List.of("blue circle", "brain", "red square"),
+                Files.readAllLines(dir.resolve("out/labels.txt")));
+        Sample first = ImportFixtures.inSourceOrder(ImportFixtures.samples(summary)).get(3);
+        String json = ImportFixtures.json(first);
+        assertTrue(json.contains("\"hexcode\":\"E319\"") && json.contains("\"annotation\":\"brain\"")
+                && json.contains("\"group\":\"extras-openmoji\""), json);
+
+        ImportSummary none = new OpenMojiImporter(source, 0).run(
+                ImportOptions.of(dir.resolve("none")).withImageSize(8), ImportListener.NONE);
+        assertNull(none.eval());
+        assertTrue(!Files.exists(dir.resolve("none/eval")));
+        try (var files = Files.list(dir.resolve("none"))) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".")),
+                    "no temporary files left");
+        }
     }
 }

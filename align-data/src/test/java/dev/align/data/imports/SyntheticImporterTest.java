@@ -54,8 +54,10 @@ class SyntheticImporterTest {
         JsonNode sizes = new ObjectMapper().readTree(out.resolve("sizes.json").toFile());
         assertEquals(40, sizes.get("00000.tar").asInt());
         assertEquals(10, sizes.get("00002.tar").asInt());
+        assertEquals(SyntheticImporter.TEMPLATES,
+                Files.readAllLines(out.resolve("eval/templates.txt")));
         try (Stream<Path> classes = Files.list(out.resolve("eval"))) {
-            List<Path> folders = classes.sorted().toList();
+            List<Path> folders = classes.filter(Files::isDirectory).sorted().toList();
             assertEquals(48, folders.size());
             assertEquals("black circle", folders.get(0).getFileName().toString());
             try (Stream<Path> images = Files.list(folders.get(0))) {

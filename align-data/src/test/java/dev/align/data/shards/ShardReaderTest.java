@@ -91,6 +91,61 @@ class ShardReaderTest {
         assertEquals(inOrder, Fixtures.keys(Fixtures.readAll(plain.withShuffleBuffer(1), 0)));
     }
 
+    /**
+     * Interleaving K shards: every sample of the epoch once, each shard's samples in their stored
+     * order, the first samples drawn from K different shards, the same sequence for any number of
+     * reader threads, and K = 1 the plain concatenation.
+     */
+    @Test
+    void interleavingDrawsFromSeveralShardsAtOnceWhateverTheThreadCount() throws IOException {
+        List<String> shards = Fixtures.writeShards(dir, 60, 10);
+        ShardReaderOptions options = new ShardReaderOptions(shards, 9, true, 0, 1, 1_000_000,
+                1 << 20, 4);
+        List<Sample> samples = Fixtures.readAll(options, 0);
+        List<String> keys = Fixtures.keys(samples);
+        assertEquals(60, keys.size());
+        assertEquals(sorted(keys), sorted(Fixtures.keys(Fixtures.readAll(options
+                .withInterleave(1), 0))));
+        for (String shard : shards) {                       // within a shard: stored order
+            List<String> ofShard = samples.stream().filter(s -> s.shard().equals(shard))
+                    .map(Sample::key).toList();
+            assertEquals(sorted(ofShard), ofShard, shard);
+        }
+        assertEquals(4, samples.subList(0, 12).stream().map(Sample::shard).distinct().count(),
+                "the first samples come from the 4 open shards");
+        int switches = 0;
+        for (int i = 1; i < samples.size(); i++) {
+            switches += samples.get(i).shard().equals(samples.get(i - 1).shard()) ? 0 : 1;
+        }
+        assertTrue(switches > 30, "neighbours mostly come from different shards: " + switches);
+        for (int threads : new int[] {2, 5, 16}) {
+            assertEquals(keys, Fixtures.keys(Fixtures.readAll(options.withReaderThreads(threads),
+                    0)), threads + " threads");
+        }
+        assertNotEquals(keys, Fixtures.keys(Fixtures.readAll(options, 1)), "epoch 1");
+        try (ShardReader reader = ShardReader.open(options.withInterleave(1), 0)) {
+            List<Sample> one = new ArrayList<>();
+            reader.forEachRemaining(one::add);
+            for (int i = 0; i < 60; i++) {
+                assertEquals(reader.shardOrder().get(i / 10), one.get(i).shard());
+            }
+        }
+    }
+
+    @Test
+    void interleavingMoreShardsThanThereAreReadsThemAll() throws IOException {
+        List<String> shards = Fixtures.writeShards(dir, 7, 3);
+        ShardReaderOptions options = ShardReaderOptions.of(dir + "/{00000..00002}.tar")
+                .withInterleave(16).withShuffleBuffer(3).withSeed(2);
+        assertEquals(3, shards.size());
+        List<String> keys = Fixtures.keys(Fixtures.readAll(options, 0));
+        assertEquals(List.of("000000", "000001", "000002", "000003", "000004", "000005",
+                "000006"), sorted(keys));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> options.withInterleave(0));
+        assertTrue(e.getMessage().contains("interleave must be in [1, 256]"), e.getMessage());
+    }
+
     @Test
     void skipsAndCountsEveryKindOfBadSampleNamingShardAndKey() throws IOException {
         byte[] png = Fixtures.png(2, 2, 0xFFFFFF);

@@ -255,13 +255,16 @@ class BpeTokenizerTest {
     }
 
     @Test
-    void encodesTenThousandCaptionsInUnderTwoSeconds() {
+    void encodesTenThousandCaptionsInABatchAsOneByOne() {
+        // Speed is TokenizerBench's claim (benchmarks), not a timed test's: CI machines are shared.
         List<String> captions = SyntheticCaptions.generate(10_000, 123);
         BpeTokenizer fresh = trained.withContextLength(77);
-        long t0 = System.nanoTime();
         long[] ids = fresh.encodeBatch(captions);
-        double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(10_000 * 77, ids.length);
-        assertTrue(seconds < 2.0, "took " + seconds + " s");
+        for (int i = 0; i < captions.size(); i += 97) {
+            long[] one = fresh.encode(captions.get(i));
+            long[] row = java.util.Arrays.copyOfRange(ids, i * 77, (i + 1) * 77);
+            assertArrayEquals(java.util.Arrays.copyOf(one, 77), row, "caption " + i);
+        }
     }
 }

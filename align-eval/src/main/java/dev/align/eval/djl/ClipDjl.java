@@ -4,7 +4,7 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import dev.align.models.clip.ClipModel;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -34,7 +34,10 @@ public final class ClipDjl {
         Model model = Model.newInstance("clip-" + tower.name().toLowerCase(java.util.Locale.ROOT),
                 device);
         try {
-            ClipModel clip = ModelFolder.load(modelDir, model.getNDManager(), DataType.FLOAT32);
+            ClipModel clip;
+            try (ModelBundle bundle = ModelBundle.read(modelDir)) {
+                clip = bundle.loadModel(model.getNDManager(), DataType.FLOAT32);
+            }
             model.setBlock(new ClipTowerBlock(clip, tower));
             return model;
         } catch (IOException | RuntimeException e) {

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import dev.align.models.io.ModelBundle;
 import dev.align.data.image.ImageDecodeException;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -120,8 +124,9 @@ class ClipEmbedderTest {
         assertEquals(List.of(1, 2), r.failures().stream().map(EmbeddingFailure::index).toList());
         assertEquals(java.util.Map.of("corrupt_image", 1L, "unreadable_file", 1L), r.failuresByReason());
         assertTrue(r.failures().get(0).input().endsWith("corrupt.png"));
-        assertArrayEquals(clip.encodeImage(good), r.embeddings()[0]);
-        assertArrayEquals(clip.encodeImage(good2), r.embeddings()[3]);
+        // alone (batch 1) vs in a batch of 2: the same within float32 rounding
+        assertArrayEquals(clip.encodeImage(good), r.embeddings()[0], 2e-6f);
+        assertArrayEquals(clip.encodeImage(good2), r.embeddings()[3], 2e-6f);
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> clip.encodeImage(corrupt));
         assertTrue(e.getMessage().startsWith(corrupt.toString()), e.getMessage());
         EmbeddingResult bytes = clip.encodeEncodedImages(List.of(new byte[] {1, 2, 3}));
@@ -178,9 +183,89 @@ class ClipEmbedderTest {
         assertTrue(e.getMessage().contains("has no tokenizer.json")
                 && e.getMessage().contains("optTokenizer"), e.getMessage());
         try (ClipEmbedder withTok = ClipEmbedder.builder(bare)
-                .optTokenizer(model.resolve(ClipEmbedder.TOKENIZER_FILE)).build()) {
+                .optTokenizer(model.resolve(ModelBundle.TOKENIZER)).build()) {
             assertEquals(1.0, norm(withTok.encodeText("a red disc")), 1e-5);
         }
+    }
+
+    @Test
+    void textsEncodedUpToTheLongestCaptionEqualThePaddedRowsOfTheTrainingForward() {
+        // Captions of 1 to 40 words: batches of 3 sorted by length, each cut to its longest row,
+        // against ClipModel's own forward on the full 32-token rows.
+        List<String> texts = new ArrayList<>();
+        String[] words = {"red", "disc", "photo", "of", "a", "square", "blue", "cross", "itap"};
+        for (int i = 0; i < 10; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w <= (i * 7) % 40; w++) {
+                sb.append(w == 0 ? "" : " ").append(words[(w * 5 + i) % words.length]);
+            }
+            texts.add(sb.toString());
+        }
+        float[][] fast = clip.encodeTexts(texts);
+        int t = clip.model().config().text().contextLength();
+        try (NDManager m = NDManager.newBaseManager()) {
+            JniUtils.setGradMode(false);
+            ParameterStore ps = new ParameterStore(m, false);
+            double max = 0;
+            for (int i = 0; i < texts.size(); i++) {
+                long[] ids = clip.tokenizer().encode(texts.get(i));
+                float[] ref = clip.model().encodeText(ps, m.create(ids, new Shape(1, t)), false)
+                        .toFloatArray();
+                for (int d = 0; d < ref.length; d++) {
+                    max = Math.max(max, Math.abs(ref[d] - fast[i][d]));
+                }
+            }
+            assertTrue(max <= 1e-5, "max |trimmed - padded| = " + max);
+        }
+    }
+
+    @Test
+    void withFixedShapesAnEmbeddingIsBitIdenticalWhateverSharesItsCall() throws IOException {
+        List<String> texts = new ArrayList<>(TinyModelFolder.captions());
+        texts.add("a photo of a red disc and a blue square and a green cross on a yellow ground");
+        List<BufferedImage> images = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            images.add(picture(20 + i));
+        }
+        try (ClipEmbedder fixed = ClipEmbedder.builder(model).optBatchSize(4).optFixedShapes(true)
+                .build()) {
+            float[][] all = fixed.encodeTexts(texts);
+            float[][] allImages = fixed.encodeImages(images);
+            List<String> reversed = new ArrayList<>(texts);
+            java.util.Collections.reverse(reversed);
+            float[][] rev = fixed.encodeTexts(reversed);
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(all[i], rev[texts.size() - 1 - i], "text " + i);
+                assertArrayEquals(all[i], fixed.encodeText(texts.get(i)), "text " + i + " alone");
+            }
+            for (int i = 0; i < images.size(); i++) {
+                assertArrayEquals(allImages[i], fixed.encodeImage(images.get(i)), "image " + i);
+            }
+        }
+    }
+
+    @Test
+    void pairScoresAreTheCosinesOfTheEmbeddings() throws IOException {
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            images.add(png(picture(30 + i)));
+        }
+        images.set(2, new byte[] {1, 2, 3});
+        List<String> captions = TinyModelFolder.captions().subList(0, 5);
+        float[] scores = clip.scorePairs(images, captions);
+        assertTrue(Float.isNaN(scores[2]), "an undecodable image scores NaN");
+        for (int i : new int[] {0, 1, 3, 4}) {
+            float[] a = clip.encodeImage(images.get(i));
+            float[] b = clip.encodeText(captions.get(i));
+            double dot = 0;
+            for (int d = 0; d < a.length; d++) {
+                dot += (double) a[d] * b[d];
+            }
+            assertEquals(dot, scores[i], 2e-6, "pair " + i);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> clip.scorePairs(images, captions.subList(0, 4)));
+        assertTrue(e.getMessage().contains("5 images but 4 captions"), e.getMessage());
     }
 
     @Test

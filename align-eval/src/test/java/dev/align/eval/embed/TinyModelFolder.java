@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.align.data.text.BpeTokenizer;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,11 +34,11 @@ public final class TinyModelFolder {
     public static Path write(Path dir, long seed, boolean withTokenizer) throws IOException {
         ClipConfig c = ClipConfig.preset("tiny");
         try (NDManager m = NDManager.newBaseManager()) {
-            ModelFolder.save(ClipModel.create(c, m, DataType.FLOAT32, seed), dir);
+            ModelBundle.write(dir, ClipModel.create(c, m, DataType.FLOAT32, seed), null, null);
         }
         if (withTokenizer) {
             BpeTokenizer.train(captions(), 600, c.text().contextLength())
-                    .save(dir.resolve(ClipEmbedder.TOKENIZER_FILE));
+                    .save(dir.resolve(ModelBundle.TOKENIZER));
         }
         return dir;
     }

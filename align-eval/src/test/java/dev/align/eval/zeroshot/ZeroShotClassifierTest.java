@@ -110,7 +110,24 @@ class ZeroShotClassifierTest {
         assertTrue(openai.stream().allMatch(t -> t.contains("{}")));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Templates.named("no-such-set"));
-        assertTrue(e.getMessage().contains("neither 'openai', 'simple'"), e.getMessage());
+        assertTrue(e.getMessage().contains("neither one of [identity, simple, openai, drawing]"),
+                e.getMessage());
+        assertEquals(List.of("{}"), Templates.named("identity"));
+        List<String> drawing = Templates.named("drawing");
+        assertEquals(8, drawing.size());
+        assertEquals(List.of("{}", "a drawing of {}."), drawing.subList(0, 2));
+        assertTrue(drawing.stream().noneMatch(t -> t.contains("photo")), drawing.toString());
+        e = assertThrows(IllegalArgumentException.class, () -> Templates.named(" "));
+        assertTrue(e.getMessage().contains("give one of"), e.getMessage());
+    }
+
+    @Test
+    void aFolderUsesItsOwnTemplatesFileElseOpenAi(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        assertEquals("openai", Templates.forFolder(dir));
+        java.nio.file.Files.writeString(dir.resolve("templates.txt"), "{}\nan emoji of {}\n");
+        assertEquals(dir.resolve("templates.txt").toString(), Templates.forFolder(dir));
+        assertEquals(List.of("{}", "an emoji of {}"), Templates.named(Templates.forFolder(dir)));
     }
 
     @Test
@@ -123,5 +140,13 @@ class ZeroShotClassifierTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Templates.read(f));
         assertTrue(e.getMessage().contains("line 2: template 'a photo' has no '{}'"), e.getMessage());
+        java.nio.file.Files.writeString(f, "\uFEFF{}\n");
+        assertEquals(List.of("{}"), Templates.read(f), "a byte-order mark is not part of it");
+        java.nio.file.Files.writeString(f, "\n \n");
+        e = assertThrows(IllegalArgumentException.class, () -> Templates.read(f));
+        assertTrue(e.getMessage().contains("holds no templates"), e.getMessage());
+        java.nio.file.Files.write(f, new byte[] {'{', '}', ' ', (byte) 0xC3, '('});
+        e = assertThrows(IllegalArgumentException.class, () -> Templates.named(f.toString()));
+        assertTrue(e.getMessage().contains("is not UTF-8"), e.getMessage());
     }
 }

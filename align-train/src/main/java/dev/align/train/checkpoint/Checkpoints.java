@@ -6,6 +6,7 @@ import dev.align.core.io.AtomicFiles;
 import dev.align.core.json.Json;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.io.OpenClipWeights;
+import dev.align.models.io.Provenance;
 import dev.align.train.optim.AdamW;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,18 +1,16 @@
 package dev.align.train.checkpoint;
 
-import dev.align.core.io.AtomicFiles;
-import dev.align.core.json.Json;
 import dev.align.models.clip.ClipModel;
-import dev.align.models.io.ModelFolder;
+import dev.align.models.io.ModelBundle;
+import dev.align.models.io.Provenance;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes a run's final {@code model/} folder as one unit ({@link AtomicFiles#writeDirectory}): the
- * weights, {@code model.json}, {@code provenance.json} and the run's {@code tokenizer.json} appear
- * together or not at all, so no command ever loads weights without their config or tokenizer.
+ * Writes a run's final {@code model/} folder ({@link ModelBundle#write}, one unit: the weights,
+ * {@code model.json}, {@code provenance.json} and the run's {@code tokenizer.json} appear together
+ * or not at all, so no command ever loads weights without their config or tokenizer), and turns a
+ * failure into a message that says how to finish the run.
  */
 public final class FinalModel {
 
@@ -37,14 +35,7 @@ public final class FinalModel {
             long step) throws IOException {
         Path dir = out.resolve(DIR);
         try {
-            AtomicFiles.writeDirectory(dir, tmp -> {
-                ModelFolder.save(model, tmp);
-                AtomicFiles.write(tmp.resolve("provenance.json"),
-                        Json.write(provenance).getBytes(StandardCharsets.UTF_8));
-                if (tokenizer != null) {                       // eval encodes text with it
-                    AtomicFiles.write(tmp.resolve("tokenizer.json"), Files.readAllBytes(tokenizer));
-                }
-            });
+            ModelBundle.write(dir, model, tokenizer, provenance);   // eval encodes text with its tokenizer
         } catch (IOException e) {
             throw new IOException(String.format("cannot write the final model folder %s (%s); the "
                     + "checkpoint of step %s holds the same weights: free space or make the folder "

@@ -2,6 +2,7 @@ package dev.align.train.config;
 
 import static dev.align.core.Checks.checkArgument;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.align.core.json.Json;
 import dev.align.core.json.JsonOptional;
 import java.io.IOException;
@@ -38,6 +39,7 @@ import java.util.List;
  * @param replayMicroBatches read each micro-batch from the data source again for the second
  *     pass of gradient caching instead of holding the global batch's pixels in memory, so memory
  *     does not grow with the global batch beyond the embeddings; default true
+ * @param eval evaluation during training (zero-shot, retrieval every N steps), default none
  */
 public record TrainConfig(
         int schemaVersion,
@@ -56,7 +58,8 @@ public record TrainConfig(
         @JsonOptional Boolean lockText,
         @JsonOptional String device,
         @JsonOptional List<String> devices,
-        @JsonOptional Boolean replayMicroBatches) {
+        @JsonOptional Boolean replayMicroBatches,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonOptional EvalSpec eval) {
 
     /** The schema version this code reads and writes. */
     public static final int SCHEMA_VERSION = 1;

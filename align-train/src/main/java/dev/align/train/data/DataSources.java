@@ -7,12 +7,10 @@ import dev.align.core.data.ImageTextSource;
 import dev.align.data.image.ImageTransform;
 import dev.align.data.shards.ShardReaderOptions;
 import dev.align.data.shards.ShardSource;
-import dev.align.data.text.BpeTokenizer;
-import dev.align.data.text.HuggingFaceTokenizer;
 import dev.align.data.text.Tokenizer;
-import dev.align.data.text.TokenizerFormatException;
 import dev.align.models.config.ClipConfig;
 import dev.align.models.config.TextConfig;
+import dev.align.models.io.ModelBundle;
 import dev.align.train.Seeds;
 import dev.align.train.config.DataSpec;
 import dev.align.train.config.TrainConfig;
@@ -29,8 +27,8 @@ public final class DataSources {
 
     /**
      * The source of {@code cfg.data()}, seeded by the run's data seed. For shards: the shard
-     * order, shuffle buffer and random crops all follow that seed, and the source is seekable, so
-     * a resumed run reads exactly what an uninterrupted one would.
+     * order, their interleaving, the shuffle buffer and random crops all follow that seed, and
+     * the source is seekable, so a resumed run reads exactly what an uninterrupted one would.
      *
      * @throws IllegalArgumentException if the tokenizer does not fit the model's text tower (more
      *     ids than {@code text.vocabSize}, or a longer context than {@code text.contextLength})
@@ -57,7 +55,7 @@ public final class DataSources {
         Tokenizer tokenizer = tokenizer(Path.of(spec.tokenizer()), model.text());
         ShardReaderOptions options = ShardReaderOptions.of(spec.shards());
         options = options.withSeed(seed).withShuffleShards(spec.shuffleShards())
-                .withShuffleBuffer(spec.shuffleBuffer())
+                .withShuffleBuffer(spec.shuffleBuffer()).withInterleave(spec.interleave())
                 .withReaderThreads(Math.min(spec.workers(), options.shards().size()));
         ImageTransform transform = ImageTransform.builder(model.vision().imageSize())
                 .optCrop(spec.crop()).optScale(spec.cropScaleMin(), spec.cropScaleMax()).build();
@@ -68,40 +66,15 @@ public final class DataSources {
     }
 
     /**
-     * Loads a {@code tokenizer.json}: CLIP-style BPE in Java when it is one, else through DJL's
-     * HuggingFace tokenizers with the model's context length; then checks it fits the tower.
+     * Loads the run's {@code tokenizer.json} by the one rule every model folder reader uses
+     * ({@link ModelBundle#loadTokenizer}): it must fit the model's text tower.
      *
      * @throws IllegalArgumentException naming both numbers when it does not fit
      */
     public static Tokenizer tokenizer(Path file, TextConfig text) throws IOException {
         checkArgument(Files.isRegularFile(file), "data.tokenizer %s does not exist (./align data "
                 + "import writes tokenizer.json beside the shards)", file);
-        Tokenizer tokenizer;
-        try {
-            tokenizer = BpeTokenizer.load(file);
-        } catch (TokenizerFormatException e) {
-            tokenizer = HuggingFaceTokenizer.load(file, text.contextLength());
-        }
-        try {
-            checkArgument(tokenizer.vocabSize() <= text.vocabSize(), "tokenizer %s has %s ids but "
-                    + "the model's text tower embeds only %s (text.vocabSize): import with "
-                    + "--vocab-size %s or less, or use a model with a larger vocabulary", file,
-                    tokenizer.vocabSize(), text.vocabSize(), text.vocabSize());
-            checkArgument(tokenizer.contextLength() <= text.contextLength(), "tokenizer %s encodes "
-                    + "%s tokens per caption but the model's text tower takes %s "
-                    + "(text.contextLength): import with --context-length %s", file,
-                    tokenizer.contextLength(), text.contextLength(), text.contextLength());
-        } catch (IllegalArgumentException e) {
-            if (tokenizer instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
-        }
-        return tokenizer;
+        return ModelBundle.loadTokenizer(file, text);
     }
 
     /** A source that also closes its native tokenizer. */

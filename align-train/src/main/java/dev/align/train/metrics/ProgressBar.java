@@ -4,8 +4,9 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A one-line progress bar on stderr: step, loss, samples/s and ETA. On a terminal it redraws in
- * place; otherwise (CI, a log file) it prints a line every {@code everySteps} steps.
+ * A one-line progress bar on stderr: step, loss, samples/s, ETA and the latest evaluation's
+ * headline numbers. On a terminal it redraws in place; otherwise (CI, a log file) it prints a
+ * line every {@code everySteps} steps. Each evaluation also gets a line of its own.
  */
 public final class ProgressBar {
 
@@ -13,6 +14,7 @@ public final class ProgressBar {
     private final long totalSteps;
     private final boolean terminal;
     private final long everySteps;
+    private String evaluation = "";
 
     /** A bar for a run of {@code totalSteps} steps. */
     public ProgressBar(PrintStream err, long totalSteps) {
@@ -30,13 +32,27 @@ public final class ProgressBar {
         int width = 24;
         int done = (int) (width * m.step() / Math.max(1, totalSteps));
         String bar = "#".repeat(done) + ".".repeat(width - done);
-        String line = String.format(Locale.ROOT, "[%s] step %d/%d  loss %.4f  %.1f samples/s  ETA %s",
-                bar, m.step(), totalSteps, m.loss(), m.samplesPerSecond(), formatSeconds(etaSeconds));
+        String line = String.format(Locale.ROOT, "[%s] step %d/%d  loss %.4f  %.1f samples/s  ETA %s%s",
+                bar, m.step(), totalSteps, m.loss(), m.samplesPerSecond(), formatSeconds(etaSeconds),
+                evaluation);
         if (terminal) {
             err.print("\r" + line + (m.step() == totalSteps ? "\n" : ""));
         } else {
             err.println(line);
         }
+        err.flush();
+    }
+
+    /**
+     * Prints an evaluation's summary on a line of its own and shows it at the end of the bar
+     * from now on.
+     *
+     * @param step steps completed when the model was evaluated
+     * @param summary the headline numbers, such as {@code "openmoji top-1 12.3%"}
+     */
+    public void evaluated(long step, String summary) {
+        evaluation = "  [eval@" + step + ": " + summary + "]";
+        err.println((terminal ? "\n" : "") + "eval at step " + step + ": " + summary);
         err.flush();
     }
 

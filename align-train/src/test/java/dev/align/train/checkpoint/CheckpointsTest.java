@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.config.ClipConfig;
+import dev.align.models.io.Provenance;
 import dev.align.train.optim.AdamW;
 import dev.align.train.optim.AdamWConfig;
 import java.io.IOException;

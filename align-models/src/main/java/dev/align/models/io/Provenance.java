@@ -1,4 +1,4 @@
-package dev.align.train.checkpoint;
+package dev.align.models.io;
 
 import ai.djl.engine.Engine;
 import java.time.Instant;
