@@ -4,6 +4,7 @@ import dev.align.experiments.curation.Check;
 import dev.align.experiments.curation.CurationExperiment;
 import dev.align.experiments.curation.CurationExperimentConfig;
 import dev.align.experiments.curation.ExperimentReport;
+import dev.align.train.StopRequest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -25,6 +26,10 @@ final class ExperimentCommand {
                 "OUT gets report.json, report.md, plots/*.png, every arm's runs under "
                         + "arms/ARM/seed-S/ (model/ included) and the pool under work/. Run it "
                         + "again with the same config to resume: finished stages are not redone.",
+                "SIGTERM during a training run finishes its step, writes a checkpoint and exits "
+                        + "with status 75; at any other stage it exits at once (143). Either way "
+                        + "the same command resumes (an interrupted training run from its last "
+                        + "checkpoint, bit-exactly; an interrupted stage is redone).",
                 "Real sets are fetched on first use by tools/fetch/fetch KIND."})
     static final class Curation implements Callable<Integer> {
         @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -72,6 +77,9 @@ final class ExperimentCommand {
                 System.err.println(experiment.plan().describe());
                 return 0;
             }
+            StopRequest stop = new StopRequest();
+            TermSignal.install(stop);
+            experiment.stopWhen(stop);
             ExperimentReport report = experiment.run();
             boolean failed = report.checks().stream().anyMatch(c -> !c.passed());
             for (Check c : report.checks()) {

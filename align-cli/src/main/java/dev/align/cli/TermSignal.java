@@ -7,8 +7,11 @@ import java.lang.reflect.Proxy;
 
 /**
  * Turns SIGTERM (what batch schedulers and preemptible clouds send before they kill a job) into a
- * {@link StopRequest}: the first one lets training finish its step and write a checkpoint; a second
- * one exits at once with 143 (128 + 15), as an unhandled SIGTERM would.
+ * {@link StopRequest}: while a training run is in its steps ({@link StopRequest#isWatched}), the
+ * first one lets it finish the step in progress and write a checkpoint; otherwise (before the first
+ * step, or in a stage of an experiment that is not training) it exits at once with 143 (128 + 15),
+ * as an unhandled SIGTERM would, since every file is written atomically and the same command
+ * resumes. A second SIGTERM always exits at once with 143.
  *
  * <p>The JVM has no public API for signals; {@code sun.misc.Signal} (module
  * {@code jdk.unsupported}, exported on every JDK since 9) is the one every server framework uses.
@@ -34,6 +37,12 @@ final class TermSignal {
                     if (stop.isRequested()) {
                         System.err.println("align: second SIGTERM: exiting without a checkpoint");
                         Runtime.getRuntime().halt(143);
+                    }
+                    if (!stop.isWatched()) {
+                        System.err.println("align: SIGTERM: no training step in progress: exiting "
+                                + "(files are written whole; the same command continues)");
+                        stop.request("SIGTERM");
+                        System.exit(143);                     // as the JVM's own handler does
                     }
                     System.err.println("align: SIGTERM: finishing the current step, then writing "
                             + "a checkpoint (send it again to exit at once)");

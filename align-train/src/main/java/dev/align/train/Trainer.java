@@ -189,6 +189,9 @@ public final class Trainer implements AutoCloseable {
         long start = System.nanoTime();
         double loss = Double.NaN;
         evaluation.startLog(out.resolve("eval.jsonl"), state.step());
+        StopRequest watched = stop;
+        boolean watching = true;
+        watched.watch();
         try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), state.step())) {
             for (long step = state.step(); step < cfg.steps(); step++) {
                 long t0 = System.nanoTime();
@@ -228,12 +231,18 @@ public final class Trainer implements AutoCloseable {
                             checkpoints.pathOf(state.step()), stop.reason());
                 }
             }
+            watched.unwatch();                     // past the last step a request is not honoured
+            watching = false;
             Path modelDir = FinalModel.write(model, out, provenance, cfg.data().tokenizer() == null
                     ? null : Path.of(cfg.data().tokenizer()), state.step());
             TrainingPlot.write(metrics.history(), evaluation.history(), out.resolve("training.png"));
             double elapsed = (System.nanoTime() - start) / 1e9;
             return new TrainResult(state.step(), loss, modelDir, metrics.history().isEmpty() ? 0
                     : (double) b * metrics.history().size() / Math.max(elapsed, 1e-9));
+        } finally {
+            if (watching) {
+                watched.unwatch();
+            }
         }
     }
 

@@ -26,8 +26,26 @@ public final class TrainingStoppedException extends RuntimeException {
      * @param reason what asked the run to stop
      */
     public TrainingStoppedException(long step, Path checkpoint, String reason) {
-        super(String.format("training stopped after step %d on %s; checkpoint %s is written: "
-                + "continue with --resume", step, reason, checkpoint));
+        this(step, checkpoint, reason, "continue with --resume");
+    }
+
+    /**
+     * For a caller that runs several stages (an experiment) and resumes differently.
+     *
+     * @param step steps completed by the run that stopped
+     * @param checkpoint the checkpoint written for that step, or {@code null} when the stop came
+     *     between stages (no run in progress, nothing lost)
+     * @param reason what asked for the stop
+     * @param howToContinue the end of the message (for example {@code "run the same command
+     *     again"})
+     */
+    public TrainingStoppedException(long step, Path checkpoint, String reason,
+            String howToContinue) {
+        super(checkpoint != null
+                ? String.format("training stopped after step %d on %s; checkpoint %s is written: %s",
+                        step, reason, checkpoint, howToContinue)
+                : String.format("stopped on %s between stages, nothing in progress: %s", reason,
+                        howToContinue));
         this.step = step;
         this.checkpoint = checkpoint;
     }
@@ -37,7 +55,7 @@ public final class TrainingStoppedException extends RuntimeException {
         return step;
     }
 
-    /** The checkpoint written for {@link #step()}. */
+    /** The checkpoint written for {@link #step()}, or {@code null} for a stop between stages. */
     public Path checkpoint() {
         return checkpoint;
     }
