@@ -72,7 +72,10 @@ final class NativeImageCodec {
         if (isPng(b)) {
             // IHDR: width, height, bit depth, colour type, compression, filter, interlace
             int depth = b[24] & 0xFF;
-            return depth == 8 ? new ImageSize(int32(b, 16), int32(b, 20)) : null;
+            int w = int32(b, 16);
+            int h = int32(b, 20);
+            // a size of 0 or over 2^31 - 1 is left to ImageIO, whose exception names it
+            return depth == 8 && w > 0 && h > 0 ? new ImageSize(w, h) : null;
         }
         if (isJpeg(b) && endsWithEoi(b)) {
             return jpegSize(b);

@@ -45,6 +45,12 @@ class ImageDecoderFuzzTest {
             .maxAllocated(n -> 64 * MAX_PIXELS + 32 * n + (16L << 20),
                     "64 B x 1 Mpx limit + 32 x input + 16 MiB")
             .build();
+    private static final FuzzHarness NATIVE = FuzzHarness.builder("image decoder (native)")
+            .allows(ImageDecodeException.class)
+            .maxAllocated(n -> 64 * MAX_PIXELS + 32 * n + (16L << 20),
+                    "64 B x 1 Mpx limit + 32 x input + 16 MiB (Java heap)")
+            .keepInputOnCrash()
+            .build();
     private static final List<byte[]> SEEDS = seeds();
 
     @Test
@@ -63,9 +69,29 @@ class ImageDecoderFuzzTest {
         });
     }
 
+    /**
+     * The path the command line, the embedder and training take for JPEG and PNG: OpenCV's
+     * libjpeg-turbo and libpng ({@link NativeImageCodec}), ImageIO for what they do not take. A
+     * crash in native code would end the whole JVM, so the input in progress is kept on disk. The
+     * allocation bound counts the Java heap only; OpenCV's buffers are bounded by the header check
+     * before decoding (the same pixel limit).
+     */
+    @Test
+    void decodesNativelyWithinTheLimitOrRejectsWithTheDecodeException() {
+        assertTrue(NativeImageCodec.available(), "OpenCV (org.openpnp:opencv, align-data's "
+                + "optional dependency) must load in align-data's tests: its decoding is fuzzed");
+        NATIVE.check(ImageDecoderFuzzTest::mutate, input -> {
+            RgbImage image = DECODER.decodeRgb(input);
+            assertTrue(image.width > 0 && image.height > 0
+                    && (long) image.width * image.height <= MAX_PIXELS, image.width + "x" + image.height);
+            assertTrue(image.rgb.length >= 3L * image.width * image.height, "whole pixels");
+        });
+    }
+
     @AfterAll
     static void report() {
         HARNESS.writeReport();
+        NATIVE.writeReport();
     }
 
     static byte[] mutate(Random random) {
