@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +149,48 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
             throw new TokenizerFormatException(json + ": HuggingFace tokenizers load it but cannot "
                     + "encode a test caption: " + shorten(e.getMessage()), e);
         }
+        try {
+            checkAddedTokenIds(hf, root, vocabSize, json);
+        } catch (TokenizerFormatException | RuntimeException e) {
+            hf.close();
+            throw e instanceof TokenizerFormatException t ? t : new TokenizerFormatException(json
+                    + ": HuggingFace tokenizers cannot encode its added tokens: "
+                    + shorten(e.getMessage()), e);
+        }
         return new HuggingFaceTokenizer(hf, contextLength, start, end, pad, vocabSize);
+    }
+
+    /**
+     * The native library gives an added token whose id is taken (by a {@code model.vocab} entry
+     * or another added token) a new id after the last one, so the file loads and then encodes
+     * that token's text as an id outside the vocabulary the file declares, which the text tower
+     * cannot embed (found by fuzzing: an added token {@code "é"} with the id of {@code "<s>"}
+     * came out as id 20 of a 20-entry vocabulary, mid-run). Every added token's text is encoded
+     * here and its ids checked.
+     */
+    private static void checkAddedTokenIds(ai.djl.huggingface.tokenizers.HuggingFaceTokenizer hf,
+            JsonNode root, int vocabSize, Path file) throws TokenizerFormatException {
+        List<String> contents = new ArrayList<>();
+        for (JsonNode t : root.path("added_tokens")) {
+            if (t.path("content").isTextual() && !t.path("content").asText().isEmpty()) {
+                contents.add(t.path("content").asText());
+            }
+        }
+        if (contents.isEmpty()) {
+            return;
+        }
+        Encoding[] encodings = hf.batchEncode(contents, false, false);
+        for (int i = 0; i < encodings.length; i++) {
+            for (long id : encodings[i].getIds()) {
+                if (id < 0 || id >= vocabSize) {
+                    throw new TokenizerFormatException(String.format("%s: added token '%s' comes "
+                            + "out of the HuggingFace library as id %s, outside the vocabulary "
+                            + "[0, %s) the file declares (its id is probably taken by another "
+                            + "token): give every added token an id of its own", file,
+                            shorten(contents.get(i)), id, vocabSize));
+                }
+            }
+        }
     }
 
     /** Text with case, digits, punctuation, accents, CJK, an emoji and words no vocabulary has. */

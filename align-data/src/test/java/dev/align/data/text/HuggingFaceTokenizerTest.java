@@ -171,6 +171,29 @@ class HuggingFaceTokenizerTest {
     }
 
     /**
+     * Fuzz finding (5,000-input run, seed 7): an added token {@code "é"} given the id of
+     * {@code "<s>"} loads; the native library quietly gives it the next free id, 20, of a file
+     * whose ids end at 19, and a caption with an "é" then failed mid-run ("the tokenizer produced
+     * id 20, outside its vocabulary"). Such a file is now refused at load.
+     */
+    @Test
+    void anAddedTokenWhoseIdIsTakenIsRejectedAtLoad(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        String taken = "{\"id\": 1, \"content\": \"<s>\"";
+        assertTrue(TokenizerFuzzTest.HF_BPE.contains(taken));
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace(taken,
+                "{\"id\": 1, \"content\": \"\u00e9\""));
+        TokenizerFormatException e = assertThrows(TokenizerFormatException.class,
+                () -> HuggingFaceTokenizer.load(file, 16));
+        assertTrue(e.getMessage().contains("added token 'é' comes out of the HuggingFace library "
+                + "as id 20, outside the vocabulary [0, 20)"), e.getMessage());
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE);
+        try (HuggingFaceTokenizer ok = HuggingFaceTokenizer.load(file, 16)) {
+            assertEquals(20, ok.vocabSize());
+        }
+    }
+
+    /**
      * Fuzz finding (100,000-input run): an added token of 87,623 characters made the native
      * library take six minutes to load the file (its time grows with the square of the length).
      */
@@ -191,9 +214,10 @@ class HuggingFaceTokenizerTest {
                 + "r".repeat(5000) + "\": 16"));
         assertTrue(assertThrows(TokenizerFormatException.class, () -> HuggingFaceTokenizer.load(
                 file, 16)).getMessage().contains("a model.vocab entry has 5000 characters"));
-        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("\"content\": \"<s>\"",
-                "\"content\": \"" + "a".repeat(HuggingFaceTokenizer.MAX_TOKEN_CHARS) + "\""));
-        HuggingFaceTokenizer.load(file, 16, "<pad>", "</s>", 0).close();   // at the limit: fine
+        // at the limit: fine (in the vocabulary and the added tokens alike, so the id is its own)
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("<s>",
+                "a".repeat(HuggingFaceTokenizer.MAX_TOKEN_CHARS)));
+        HuggingFaceTokenizer.load(file, 16, "<pad>", "</s>", 0).close();
     }
 
     /**
