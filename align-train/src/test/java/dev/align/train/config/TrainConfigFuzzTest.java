@@ -38,6 +38,17 @@ class TrainConfigFuzzTest {
              "globalBatch": 4096, "microBatch": 256, "steps": 2000, "seed": 0, "threads": 2,
              "checkpointEvery": 100, "keepCheckpoints": 2, "lockImage": false, "lockText": false,
              "device": "cpu", "devices": ["cpu", "cpu"], "replayMicroBatches": false}"""),
+            utf8("""
+            {"schemaVersion": 1, "model": {"preset": "tiny"},
+             "data": {"kind": "SHARDS", "shards": "a/{0..3}.tar::b/{00..10}.tar", "tokenizer": "t.json",
+                      "interleave": 4, "shuffleBuffer": 5000},
+             "loss": {"kind": "INFONCE"}, "optimizer": {"peakLr": 1e-3}, "globalBatch": 64,
+             "steps": 600, "seed": 2,
+             "eval": {"every": 50, "batch": 32, "tokenizer": "t.json",
+                      "zeroShot": [{"folder": "eval/openmoji"},
+                                   {"name": "some", "folder": "eval/e", "classes": "labels.txt",
+                                    "templates": "drawing"}],
+                      "retrieval": [{"name": "pairs", "shards": "r/{0..1}.tar", "maxPairs": 1000}]}}"""),
             utf8("{\"schemaVersion\": 1, \"model\": {\"config\": " + ClipConfig.tiny().toJson()
                     + "}, \"data\": {\"kind\": \"SYNTHETIC\"}, \"loss\": {\"kind\": \"SIGLIP\"},"
                     + " \"optimizer\": {\"peakLr\": 1e-3}, \"globalBatch\": 8, \"steps\": 3,"
