@@ -40,10 +40,10 @@ public final class TrainSoak {
         }
         TrainConfig cfg = TrainConfig.fromJson(String.format(Locale.ROOT, """
                 {"schemaVersion": 1, "model": {"preset": "tiny"}, "data": {"kind": "SYNTHETIC"},
-                 "loss": {"kind": "INFONCE"}, "optimizer": {"peakLr": 5e-4, "warmupSteps": 100},
+                 "loss": {"kind": "INFONCE"}, "optimizer": {"peakLr": 5e-4, "warmupSteps": %d},
                  "globalBatch": %d, "steps": %d, "seed": 0, "threads": %d,
-                 "checkpointEvery": %d, "keepCheckpoints": 2}""", batch, steps, threads,
-                Math.max(1, steps / 10)));
+                 "checkpointEvery": %d, "keepCheckpoints": 2}""", Math.min(100, steps / 10),
+                batch, steps, threads, Math.max(1, steps / 10)));
         SoakRecorder soak = new SoakRecorder("soak-train", "step", "samples/s", out);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         System.err.printf(Locale.ROOT, "train soak: tiny, %d steps of %d, %d libtorch threads, "

@@ -119,6 +119,18 @@ class NativeImageCodecTest {
         assertEquals(ImageDecodeException.Kind.CORRUPT, e.kind());
     }
 
+    /** As for JPEG; libpng would also print "PNG input buffer is incomplete" on stderr. */
+    @Test
+    void aTruncatedPngIsLeftToImageIoAndRejected() throws Exception {
+        byte[] png = encode(photo(BufferedImage.TYPE_INT_RGB, 64, 64, 11), "png", false);
+        assertNotNull(NativeImageCodec.headerSize(png));
+        byte[] cut = Arrays.copyOf(png, png.length / 2);
+        assertNull(NativeImageCodec.headerSize(cut), "no IEND chunk");
+        ImageDecodeException e = assertThrows(ImageDecodeException.class,
+                () -> new ImageDecoder().decodeRgb(cut));
+        assertEquals(ImageDecodeException.Kind.CORRUPT, e.kind());
+    }
+
     @Test
     void thePixelLimitHoldsOnTheNativePath() throws Exception {
         byte[] png = encode(photo(BufferedImage.TYPE_INT_RGB, 50, 40, 9), "png", false);
