@@ -34,7 +34,7 @@ class CurationExperimentConfigTest {
         assertEquals(160L, c.recipe().steps());
         assertEquals(256, c.recipe().globalBatch());
         assertEquals(1e-3, c.recipe().peakLr());
-        assertEquals(200, c.eval().classes());
+        assertEquals(0, c.eval().classes());
         assertEquals(false, c.arms().get(1).dropNearDuplicates());
     }
 
