@@ -149,6 +149,11 @@ def make_case(name, out_dir):
 
     grad_loss = "siglip" if "logit_bias" in params else "infonce"
     grads = grads_f64(cfg, params, inputs, grad_loss)
+    # Every element of every gradient, F64 (the Java test compares all of them, not just norms).
+    path = os.path.join(case_dir, "grads.safetensors")
+    write_safetensors(path, grads)
+    back = read_safetensors(path)
+    assert all(torch.equal(back[k], grads[k]) for k in grads), f"round trip failed: {path}"
     diff = {k: (out32[k].double() - out64[k]).abs().max().item() for k in ("image_embeds", "text_embeds")}
     diff["losses"] = max(abs(f32["losses"][k] - f64["losses"][k]) for k in f64["losses"])
 

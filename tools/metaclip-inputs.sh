@@ -3,7 +3,8 @@
 # MatchBench and for MetadataMatcherTest's full-list tests (-Dalign.metaclip.inputs=DIR).
 # Usage: tools/metaclip-inputs.sh [DIR]   (default: ${XDG_CACHE_HOME:-~/.cache}/align/metaclip-inputs)
 # Needs /usr/bin/python3 and Debian's wamerican word list (apt-get install -y wamerican).
-# Exits 0 without writing anything when either is missing, so CI can call it unconditionally.
+# Exits 0 without writing anything when either is missing, so CI can call it unconditionally;
+# CI then sets ALIGN_REQUIRE_METACLIP_INPUTS, so MetadataMatcherTest fails rather than skips.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${1:-${XDG_CACHE_HOME:-$HOME/.cache}/align/metaclip-inputs}"

@@ -56,7 +56,10 @@ final class CurateCommand implements Callable<Integer> {
                     + "\"threads\": 2, \"samplesPerShard\": 10000}")
     Path config;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder; must not exist or be empty.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder; must not exist, be "
+            + "empty, or hold an interrupted curation (killed, SIGTERM, disk full), which is "
+            + "removed and started over. A curation is complete when summary.json is there and "
+            + ".curate-incomplete is not.")
     Path out;
 
     @Option(names = "--threads", description = "Threads for reading and matching (default: all "

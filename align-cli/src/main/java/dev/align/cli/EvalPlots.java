@@ -1,5 +1,6 @@
 package dev.align.cli;
 
+import dev.align.core.io.AtomicFiles;
 import dev.align.eval.retrieval.RecallAtK;
 import dev.align.eval.retrieval.RetrievalReport;
 import dev.align.eval.zeroshot.ClassAccuracy;
@@ -7,7 +8,6 @@ import dev.align.eval.zeroshot.ZeroShotReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -57,9 +57,9 @@ final class EvalPlots {
 
     private static void save(Chart<?, ?> chart, Path file) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        String tmp = file + ".tmp";                                 // XChart appends ".png"
-        BitmapEncoder.saveBitmap(chart, tmp, BitmapEncoder.BitmapFormat.PNG);
-        Files.move(Path.of(tmp + ".png"), file, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        // Into AtomicFiles' stream: XChart's file variant goes through java.io.File and leaves a
+        // half-written "*.tmp.png" behind when the disk fills.
+        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out,
+                BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -5,6 +5,7 @@ import dev.align.experiments.curation.CurationExperiment;
 import dev.align.experiments.curation.CurationExperimentConfig;
 import dev.align.experiments.curation.ExperimentReport;
 import dev.align.experiments.curation.Plan;
+import dev.align.train.StopRequest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,6 +27,10 @@ final class ExperimentCommand {
                 "OUT gets report.json, report.md, plots/*.png, every arm's runs under "
                         + "arms/ARM/seed-S/ (model/ included) and the pool under work/. Run it "
                         + "again with the same config to resume: finished stages are not redone.",
+                "SIGTERM during a training run finishes its step, writes a checkpoint and exits "
+                        + "with status 75; at any other stage it exits at once (143). Either way "
+                        + "the same command resumes (an interrupted training run from its last "
+                        + "checkpoint, bit-exactly; an interrupted stage is redone).",
                 "Real sets are fetched on first use by tools/fetch/fetch KIND."})
     static final class Curation implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "DIR",
@@ -78,6 +83,9 @@ final class ExperimentCommand {
             }
             CurationExperiment experiment = new CurationExperiment(cfg, out,
                     kind -> DataCache.ensure(kind, !noFetch), System.err);
+            StopRequest stop = new StopRequest();
+            TermSignal.install(stop);
+            experiment.stopWhen(stop);
             ExperimentReport report = experiment.run();
             boolean failed = report.checks().stream().anyMatch(c -> !c.passed());
             for (Check c : report.checks()) {

@@ -1,8 +1,10 @@
 package dev.align.cli;
 
+import dev.align.train.TrainingStoppedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
@@ -10,8 +12,9 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code ./align}. Errors that are the user's (a bad config, a file that does not
- * fit) print one clear line and exit with 2; I/O failures exit with 1; stack traces only with
- * {@code ALIGN_DEBUG=1}.
+ * fit) print one clear line and exit with 2; I/O failures exit with 1; a training run stopped by
+ * SIGTERM after writing its checkpoint exits with 75 ({@link TrainingStoppedException#EXIT_STATUS});
+ * stack traces only with {@code ALIGN_DEBUG=1}.
  */
 @Command(name = "align", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Train, evaluate and curate CLIP/ALIGN-style image-text dual encoders.",
@@ -34,6 +37,9 @@ public final class Main {
             }
             Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
             commandLine.getErr().println("align: " + message(cause));
+            if (cause instanceof TrainingStoppedException) {
+                return TrainingStoppedException.EXIT_STATUS;
+            }
             return cause instanceof IllegalArgumentException
                     || cause instanceof dev.align.models.io.IncompatibleWeightsException ? 2
                     : cause instanceof IOException ? 1 : 3;
@@ -57,6 +63,9 @@ public final class Main {
     static String message(Throwable e) {
         if (e instanceof NoSuchFileException f) {
             return "no such file or directory: " + f.getFile();
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return "already exists: " + f.getFile();
         }
         if (e instanceof AccessDeniedException f) {
             return "permission denied: " + f.getFile();

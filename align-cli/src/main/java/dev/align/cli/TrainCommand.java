@@ -1,6 +1,7 @@
 package dev.align.cli;
 
 import dev.align.core.json.Json;
+import dev.align.train.StopRequest;
 import dev.align.train.TrainResult;
 import dev.align.train.Trainer;
 import dev.align.train.config.TrainConfig;
@@ -19,7 +20,10 @@ import picocli.CommandLine.Option;
                     + "atomically), model/ (model.safetensors with OpenCLIP keys + model.json), "
                     + "which every command taking a model accepts, and with an eval block "
                     + "eval.jsonl (one JSON line per task and evaluated step: top-1/top-5 or "
-                    + "recall@1/5/10 and their mean). A progress bar goes to stderr."})
+                    + "recall@1/5/10 and their mean). A progress bar goes to stderr.",
+            "SIGTERM (a scheduler's or a preemptible cloud's notice) finishes the step in progress, "
+                    + "writes a checkpoint and exits with status 75; --resume continues "
+                    + "bit-exactly. A second SIGTERM exits at once."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
@@ -41,7 +45,10 @@ final class TrainCommand implements Callable<Integer> {
             // must happen before the engine loads (DJL reads it once)
             System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(cfg.threads()));
         }
+        StopRequest stop = new StopRequest();
+        TermSignal.install(stop);
         try (Trainer trainer = Trainer.open(cfg, DataSources.open(cfg), out, resume)) {
+            trainer.stopWhen(stop);
             System.err.println(trainer.optimizer().describeGroups());
             TrainResult result = trainer.run(System.err);
             System.out.println(Json.write(result));

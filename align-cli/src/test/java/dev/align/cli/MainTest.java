@@ -48,5 +48,10 @@ class MainTest {
                 new java.nio.file.FileSystemException("/a", null, "Not a directory")));
         assertEquals("/a: NotDirectory", Main.message(new java.nio.file.NotDirectoryException("/a")));
         assertEquals("bad value", Main.message(new IllegalArgumentException("bad value")));
+        assertEquals("already exists: /out/run", Main.message(
+                new java.nio.file.FileAlreadyExistsException("/out/run")));
+        assertEquals("No space left on device", Main.message(
+                new java.io.IOException("No space left on device")));
+        assertEquals("java.lang.IllegalStateException", Main.message(new IllegalStateException()));
     }
 }

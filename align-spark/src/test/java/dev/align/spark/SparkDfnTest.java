@@ -100,7 +100,7 @@ class SparkDfnTest {
         spark.stop();
     }
 
-    private static Path modelFolder(Path dir) throws IOException {
+    static Path modelFolder(Path dir) throws IOException {
         ClipConfig config = ClipConfig.test().withText(new TextConfig(12, 600, 32, 2, 4, 4.0,
                 Activation.GELU, true, TextPool.ARGMAX, 0));
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -116,7 +116,7 @@ class SparkDfnTest {
         return dir;
     }
 
-    private static byte[] png(int width, int height, long seed) throws IOException {
+    static byte[] png(int width, int height, long seed) throws IOException {
         Random r = new Random(seed);
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {

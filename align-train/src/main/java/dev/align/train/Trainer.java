@@ -21,6 +21,7 @@ import dev.align.models.loss.InfoNceLoss;
 import dev.align.models.loss.SigLipLoss;
 import dev.align.models.vision.PatchDropout;
 import dev.align.train.checkpoint.Checkpoints;
+import dev.align.train.checkpoint.FinalModel;
 import dev.align.train.checkpoint.TrainState;
 import dev.align.train.config.LossSpec;
 import dev.align.train.config.TrainConfig;
@@ -81,6 +82,7 @@ public final class Trainer implements AutoCloseable {
     private final Evaluation evaluation;
     private TrainState state;
     private Map<String, Long> skippedBeforeSeek = Map.of();
+    private StopRequest stop = new StopRequest();
 
     private Trainer(TrainConfig cfg, ImageTextSource data, Path out, boolean resume) throws IOException {
         this.cfg = cfg;
@@ -159,6 +161,18 @@ public final class Trainer implements AutoCloseable {
         return state.step();
     }
 
+    /**
+     * Stops the run cleanly when {@code request} is made: after the step in progress, with a
+     * checkpoint, by throwing {@link TrainingStoppedException} from {@link #run}. A request made
+     * during the last step lets the run finish.
+     *
+     * @return this trainer
+     */
+    public Trainer stopWhen(StopRequest request) {
+        this.stop = java.util.Objects.requireNonNull(request, "request");
+        return this;
+    }
+
     /** Runs to {@code cfg.steps()}, printing progress to {@code err}. */
     public TrainResult run(PrintStream err) throws IOException {
         return run(err, m -> { });
@@ -175,6 +189,9 @@ public final class Trainer implements AutoCloseable {
         long start = System.nanoTime();
         double loss = Double.NaN;
         evaluation.startLog(out.resolve("eval.jsonl"), state.step());
+        StopRequest watched = stop;
+        boolean watching = true;
+        watched.watch();
         try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), state.step())) {
             for (long step = state.step(); step < cfg.steps(); step++) {
                 long t0 = System.nanoTime();
@@ -205,17 +222,27 @@ public final class Trainer implements AutoCloseable {
                 if (evaluation.isDue(step + 1)) {                              // eval mode, grad off
                     progress.evaluated(step + 1, Evaluation.summary(evaluation.run(step + 1, model)));
                 }
-                if (cfg.isCheckpointStep(step)) {
+                boolean stopping = stop.isRequested() && step + 1 < cfg.steps();
+                if (cfg.isCheckpointStep(step) || stopping) {
                     checkpoints.save(model, optimizer, state, provenance);
                 }
+                if (stopping) {
+                    throw new TrainingStoppedException(state.step(),
+                            checkpoints.pathOf(state.step()), stop.reason());
+                }
             }
-            Path modelDir = out.resolve("model");                             // eval encodes text with its tokenizer
-            ModelBundle.write(modelDir, model, cfg.data().tokenizer() == null ? null
-                    : Path.of(cfg.data().tokenizer()), provenance);
+            watched.unwatch();                     // past the last step a request is not honoured
+            watching = false;
+            Path modelDir = FinalModel.write(model, out, provenance, cfg.data().tokenizer() == null
+                    ? null : Path.of(cfg.data().tokenizer()), state.step());
             TrainingPlot.write(metrics.history(), evaluation.history(), out.resolve("training.png"));
             double elapsed = (System.nanoTime() - start) / 1e9;
             return new TrainResult(state.step(), loss, modelDir, metrics.history().isEmpty() ? 0
                     : (double) b * metrics.history().size() / Math.max(elapsed, 1e-9));
+        } finally {
+            if (watching) {
+                watched.unwatch();
+            }
         }
     }
 

@@ -107,6 +107,72 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
+    /** Fills a fresh, empty folder with a whole set of files. */
+    @FunctionalInterface
+    public interface DirectoryWriter {
+
+        /**
+         * Writes every file of the folder.
+         *
+         * @param dir the folder to fill (a temporary one beside the target)
+         * @throws IOException if a file cannot be written; the target is then left as it was
+         */
+        void writeInto(Path dir) throws IOException;
+    }
+
+    /**
+     * Replaces (or creates) a whole folder at once: the files go into a temporary folder beside
+     * {@code target}, every file and the folder are fsynced, and the folder is renamed into place.
+     * A reader sees the old folder, or (for a moment while an old one is swapped out) none, or the
+     * complete new one; never some files of each. If anything fails before the rename, the old
+     * folder is untouched and the temporary one is deleted.
+     *
+     * @param target the folder to replace; its parent must exist
+     * @param content writes the files
+     * @throws IOException if writing, syncing or renaming fails, or if {@code content} throws
+     */
+    public static void writeDirectory(Path target, DirectoryWriter content) throws IOException {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(content, "content");
+        Path absolute = target.toAbsolutePath();
+        Path parent = absolute.getParent();
+        checkArgument(parent != null && absolute.getFileName() != null,
+                "cannot write to %s: it has no file name", target);
+        String name = absolute.getFileName().toString();
+        Path temp = parent.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.createDirectory(temp);
+            content.writeInto(temp);
+            try (var files = Files.list(temp)) {
+                for (Path f : files.toList()) {
+                    if (Files.isRegularFile(f)) {
+                        try (FileChannel channel = FileChannel.open(f, StandardOpenOption.READ)) {
+                            channel.force(true);
+                        }
+                    }
+                }
+            }
+            syncDirectory(temp);
+            if (Files.exists(absolute)) {
+                Path old = parent.resolve("." + name + "." + UUID.randomUUID() + ".old");
+                Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
+                FileTrees.delete(old);
+            } else {
+                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (Throwable failure) {
+            try {
+                FileTrees.delete(temp);
+            } catch (IOException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
+        }
+        syncDirectory(parent);
+    }
+
+
     private static void syncDirectory(Path directory) {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);

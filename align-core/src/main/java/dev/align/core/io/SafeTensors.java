@@ -17,8 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -407,14 +405,11 @@ public final class SafeTensors {
             throws SafeTensorsFormatException {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(header)
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new SafeTensorsFormatException(
-                    String.format("%s: the header is not valid UTF-8: %s", name, e), e);
+            text = TextFiles.decode(Arrays.copyOfRange(header.array(), header.position(),
+                    header.limit()), "the header");
+        } catch (TextFiles.MalformedTextException e) {
+            throw new SafeTensorsFormatException(name + ": " + e.getMessage().replace(
+                    "; save the file as UTF-8", " (counted from the header's start)"), e);
         }
         JsonNode root;
         try {

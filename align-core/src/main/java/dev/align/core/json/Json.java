@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.align.core.io.TextFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -53,12 +54,18 @@ public final class Json {
      * Reads a record from a JSON file.
      *
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException if the JSON is malformed, has an unknown or duplicate key,
-     *     misses a required key, or violates an invariant of the record; the message names the
-     *     file and the key
+     * @throws IllegalArgumentException if the file is not UTF-8, or the JSON is malformed, has an
+     *     unknown or duplicate key, misses a required key, or violates an invariant of the record;
+     *     the message names the file and the key
      */
     public static <T> T read(Path file, Class<T> type) throws IOException {
-        return parse(Files.readString(file, StandardCharsets.UTF_8), type, file.toString());
+        String text;
+        try {
+            text = TextFiles.readUtf8(file);
+        } catch (TextFiles.MalformedTextException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return parse(text, type, file.toString());
     }
 
     /**
@@ -83,15 +90,18 @@ public final class Json {
                     source, e.getPropertyName(), path(e), known), e);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String where = e.getPath().isEmpty() ? "" : " " + path(e);
+            String why = cause.getMessage() != null ? cause.getMessage()
+                    : cause.getClass().getSimpleName();
             throw new IllegalArgumentException(String.format(
-                    "%s: invalid %s: %s", source, path(e), cause.getMessage()), e);
+                    "%s: invalid%s: %s", source, where, why), e);
         } catch (InvalidFormatException e) {
             throw new IllegalArgumentException(String.format(
                     "%s: value %s at %s is not a valid %s", source, e.getValue(), path(e),
                     e.getTargetType().getSimpleName()), e);
         } catch (MismatchedInputException e) {
             throw new IllegalArgumentException(String.format(
-                    "%s: %s at %s", source, e.getOriginalMessage(), path(e)), e);
+                    "%s: %s at %s", source, tidy(e.getOriginalMessage()), path(e)), e);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(String.format(
                     "%s: malformed JSON: %s", source, e.getOriginalMessage()), e);
@@ -154,6 +164,21 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Jackson's binding messages without its internals: {@code `dev.align.x.StepKind`} becomes
+     * {@code StepKind}, token names become words.
+     */
+    static String tidy(String message) {
+        if (message == null) {
+            return "invalid value";
+        }
+        return message.replaceAll("\\(token `?JsonToken\\.START_OBJECT`?\\)", "(an object)")
+                .replaceAll("\\(token `?JsonToken\\.START_ARRAY`?\\)", "(an array)")
+                .replaceAll("\\(token `?JsonToken\\.([A-Z_]+)`?\\)", "($1)")
+                .replaceAll("`(?:\\w+[.$])+([A-Za-z_]\\w*)`", "$1")
+                .replace(" (although at least one Creator exists)", "");
     }
 
     private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JsonTest {
 
@@ -60,6 +65,38 @@ class JsonTest {
         fails("{\"version\":1,\"inner\":{\"size\":null,\"name\":\"x\"}}");
         fails("");
         fails("{\"version\":1,");
+    }
+
+    /** Fuzz finding: a config that is not UTF-8 failed with "MalformedInputException: Input length = 1". */
+    @Test
+    void aFileThatIsNotUtf8IsRejectedNamingTheFileAndTheOffset(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("run.json");
+        Files.write(file, new byte[] {'{', '"', 'v', (byte) 0xFF, '"', ':', '1', '}'});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Json.read(file, Outer.class));
+        assertTrue(e.getMessage().contains(file + " is not valid UTF-8: byte 0xFF at offset 3"),
+                e.getMessage());
+    }
+
+    record Listed(List<String> names) {
+        Listed {
+            names = List.copyOf(names);
+        }
+    }
+
+    /** Fuzz finding: an invariant that failed without a message gave "invalid 'x': null". */
+    @Test
+    void anInvariantFailingWithoutAMessageIsNamedByItsType() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Json.parse("{\"names\": [\"a\", null]}", Listed.class, "cfg.json"));
+        assertEquals("cfg.json: invalid: NullPointerException", e.getMessage());
+    }
+
+    @Test
+    void bindingMessagesNameTypesNotJacksonInternals() {
+        String msg = fails("{\"version\":1,\"inner\":[1]}").getMessage();
+        assertTrue(msg.contains("Cannot deserialize value of type Inner from Array value (an array)")
+                && msg.contains("'inner'") && !msg.contains("dev.align"), msg);
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.align.curation.metaclip;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.TextFiles;
 import dev.align.core.json.Json;
 import dev.align.core.CodePoints;
 import dev.align.curation.internal.Hash64;
@@ -50,15 +52,28 @@ public final class Metadata {
      * @param file a text file (one entry per line) or a {@code .json} array of strings
      * @return the entries; entry id = index
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException if an entry is empty, contains a line break, or the JSON is
-     *     not an array of strings; the message names the entry's index
+     * @throws IllegalArgumentException if the file is not UTF-8, an entry is empty or contains a
+     *     line break, or the JSON is malformed or not an array of strings; the message names the
+     *     file and the entry's index
      */
     public static List<String> read(Path file) throws IOException {
         Checks.checkArgument(Files.isRegularFile(file), "metadata file %s does not exist", file);
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = TextFiles.readUtf8(file);
+        } catch (TextFiles.MalformedTextException e) {
+            throw new IllegalArgumentException("metadata file " + e.getMessage(), e);
+        }
         List<String> entries = new ArrayList<>();
         if (file.getFileName().toString().endsWith(".json")) {
-            JsonNode root = Json.mapper().readTree(text);
+            JsonNode root;
+            try {
+                root = Json.mapper().readTree(text);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException(String.format("%s: malformed JSON (expected "
+                        + "MetaCLIP's metadata.json, an array of strings): %s", file,
+                        e.getOriginalMessage()), e);
+            }
             Checks.checkArgument(root != null && root.isArray(), "%s: expected a JSON array of "
                     + "strings (MetaCLIP's metadata.json)", file);
             for (JsonNode n : root) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.curation.dfn.DfnScorer;
 import dev.align.curation.dfn.DfnSelection;
@@ -72,6 +73,14 @@ import org.slf4j.LoggerFactory;
  * {@code OUT/summary.json} ({@link CurationSummary}), written last; and, with a {@code metaclip}
  * step, {@code OUT/entry-histogram.png} ({@link EntryHistogramPlot}).
  *
+ * <p><b>Interruptions.</b> A curation restarts cleanly rather than resuming: it marks its output
+ * folder with {@value #INCOMPLETE} before writing anything and removes the mark after
+ * {@code summary.json}, so a folder is complete exactly when it has {@code summary.json} and no
+ * mark. A run that was killed, stopped by SIGTERM or failed to write (a full disk, a folder that
+ * became read-only) leaves the mark, whole shards (each is renamed into place complete) and no
+ * summary; running the same command again removes what the interrupted run wrote and starts over,
+ * and, being deterministic, writes the same files a run that never stopped would have.
+ *
  * <p><b>Determinism.</b> Every decision depends on the pool's content and the config only: not on
  * thread counts, timing or the order of work (MetaCLIP's coins hash the seed, the key's
  * {@link PairIds} and the entry; DFN ties break by key; ALIGN's counts are order-free).
@@ -86,6 +95,8 @@ public final class CurationPipeline {
     public static final String HISTOGRAM = "entry-histogram.png";
     /** Name of the folder of curated shards in the output folder. */
     public static final String SHARDS = "shards";
+    /** Marks an output folder whose curation has not finished (see the class comment). */
+    public static final String INCOMPLETE = ".curate-incomplete";
 
     private static final Logger LOG = LoggerFactory.getLogger(CurationPipeline.class);
 
@@ -106,20 +117,19 @@ public final class CurationPipeline {
      * Curates a pool.
      *
      * @param pool shard pattern with brace ranges ({@code pool/{00000..00099}.tar})
-     * @param out output folder: must not exist or be empty
+     * @param out output folder: must not exist, be empty, or hold an interrupted curation (which
+     *     is removed and started over)
      * @return the summary, also written to {@code OUT/summary.json}
      * @throws IOException if the outputs cannot be written or a model or metadata file read
-     * @throws IllegalArgumentException if the output folder is not empty or a setting is invalid
+     * @throws IllegalArgumentException if the output folder holds anything else or a setting is
+     *     invalid
      */
     public CurationSummary run(String pool, Path out) throws IOException {
         long start = System.nanoTime();
-        if (Files.exists(out)) {
-            try (var listing = Files.list(out)) {
-                Checks.checkArgument(listing.findAny().isEmpty(),
-                        "output folder %s is not empty: choose another --out", out);
-            }
-        }
-        Files.createDirectories(out);
+        prepare(out);
+        writing(out, INCOMPLETE, () -> AtomicFiles.write(out.resolve(INCOMPLETE),
+                ("an unfinished curation of " + pool + ": run the same command again to start over\n")
+                        .getBytes(StandardCharsets.UTF_8)));
         ShardReaderOptions options = ShardReaderOptions.of(pool)
                 .withReaderThreads(Math.min(config.threads(), 16));
         boolean needImages = config.steps().stream().anyMatch(s -> s.kind() == StepKind.ALIGN_RULES);
@@ -144,14 +154,76 @@ public final class CurationPipeline {
                     summary.step(), in, summary.pairsOut(), summary.seconds(), summary.dropped());
         }
 
-        int shards = writeShards(p, options, out.resolve(SHARDS));
-        writeDecisions(p, out.resolve(DECISIONS));
+        int[] shards = new int[1];
+        writing(out, SHARDS, () -> shards[0] = writeShards(p, options, out.resolve(SHARDS)));
+        writing(out, DECISIONS, () -> writeDecisions(p, out.resolve(DECISIONS)));
         CurationSummary summary = new CurationSummary(pool, p.size(), p.skipped, summaries,
-                p.alive(), shards, (System.nanoTime() - start) / 1e9);
-        AtomicFiles.write(out.resolve(SUMMARY), Json.write(summary).getBytes(StandardCharsets.UTF_8));
+                p.alive(), shards[0], (System.nanoTime() - start) / 1e9);
+        writing(out, SUMMARY, () -> AtomicFiles.write(out.resolve(SUMMARY),
+                Json.write(summary).getBytes(StandardCharsets.UTF_8)));
+        writing(out, INCOMPLETE, () -> Files.delete(out.resolve(INCOMPLETE)));
         log.printf(Locale.ROOT, "curate: kept %d of %d pairs in %d shards under %s (%.1f s)%n",
-                summary.pairsOut(), summary.pairsIn(), shards, out, summary.seconds());
+                summary.pairsOut(), summary.pairsIn(), shards[0], out, summary.seconds());
         return summary;
+    }
+
+    /**
+     * Checks that {@code out} can take a curation: absent, empty, or holding an interrupted one,
+     * whose files are then removed (the mark last, so an interruption here is still marked).
+     */
+    private void prepare(Path out) throws IOException {
+        if (!Files.exists(out)) {
+            Files.createDirectories(out);
+            return;
+        }
+        if (Files.exists(out.resolve(INCOMPLETE))) {
+            log.printf("curate: %s holds an interrupted curation (%s); starting over%n", out,
+                    INCOMPLETE);
+            writing(out, "the interrupted curation's files", () -> {
+                try (var listing = Files.list(out)) {
+                    for (Path p : listing.toList()) {
+                        String name = p.getFileName().toString();
+                        boolean ours = name.equals(SHARDS) || name.equals(DECISIONS)
+                                || name.equals(SUMMARY) || name.equals(HISTOGRAM)
+                                || (name.startsWith(".") && name.endsWith(".tmp"));
+                        if (ours) {
+                            FileTrees.delete(p);
+                        }
+                    }
+                }
+            });
+            try (var listing = Files.list(out)) {
+                List<String> other = listing.map(p -> p.getFileName().toString())
+                        .filter(n -> !n.equals(INCOMPLETE)).sorted().toList();
+                Checks.checkArgument(other.isEmpty(), "output folder %s holds an interrupted "
+                        + "curation and also %s, which curate did not write: remove them or choose "
+                        + "another --out", out, other);
+            }
+            return;
+        }
+        try (var listing = Files.list(out)) {
+            Checks.checkArgument(listing.findAny().isEmpty(),
+                    "output folder %s is not empty: choose another --out", out);
+        }
+    }
+
+    /** An output write, whose failure is reported with what it means for the folder. */
+    private interface OutputWrite {
+        void run() throws IOException;
+    }
+
+    private static void writing(Path out, String what, OutputWrite write) throws IOException {
+        try {
+            write.run();
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.AccessDeniedException a
+                    ? "permission denied: " + a.getFile()
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                            ? f.getFile() + ": " + f.getReason() : e.getMessage();
+            throw new IOException(String.format("curate: cannot write %s in %s (%s); the folder "
+                    + "holds an unfinished curation (no %s): free space or make it writable, then "
+                    + "run the same command again, which starts over", what, out, why, SUMMARY), e);
+        }
     }
 
     // ---- the pool and what the steps learn about its pairs ----
@@ -327,9 +399,9 @@ public final class CurationPipeline {
                 p.drop(i, step, d.reason().label(), dropped);
             }
         }
-        EntryHistogramPlot.write(counts.toArray(),
+        writing(out, HISTOGRAM, () -> EntryHistogramPlot.write(counts.toArray(),
                 EntryCounts.count(matcher.numEntries(), keptMatches).toArray(), mc.t(),
-                out.resolve(HISTOGRAM));
+                out.resolve(HISTOGRAM)));
         return dropped;
     }
 

@@ -7,8 +7,8 @@ import dev.align.curation.rules.AlignRulesConfig;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,9 +79,7 @@ public final class StepSyntax {
                 String file = settings.remove("config");
                 Checks.checkArgument(file == null || settings.isEmpty(), "%s: give either "
                         + "config=FILE or inline thresholds, not both", source);
-                AlignRulesConfig rules = file != null
-                        ? AlignRulesConfig.fromJson(Files.readString(Path.of(file),
-                                StandardCharsets.UTF_8), file)
+                AlignRulesConfig rules = file != null ? readRules(file, source)
                         : bind(settings, AlignRulesConfig.class, source);
                 yield new StepConfig(kind, rules, null, null);
             }
@@ -89,6 +87,19 @@ public final class StepSyntax {
                     bind(settings, MetaClipStepConfig.class, source), null);
             case DFN -> new StepConfig(kind, null, null, bind(settings, DfnStepConfig.class, source));
         };
+    }
+
+    private static AlignRulesConfig readRules(String file, String source) throws IOException {
+        Path path;
+        try {
+            path = Path.of(file);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(String.format("%s: config=%s is not a valid path: %s",
+                    source, file, e.getMessage()), e);
+        }
+        Checks.checkArgument(Files.isRegularFile(path), "%s: config file %s does not exist (a JSON "
+                + "file of ALIGN rule thresholds)", source, file);
+        return Json.read(path, AlignRulesConfig.class);
     }
 
     /** Turns KEY=VALUE settings into a JSON object typed by the record, then parses it strictly. */

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MetadataMatcherTest {
 
@@ -297,11 +298,42 @@ class MetadataMatcherTest {
                 : Path.of("../../shared/bench/metaclip_matches_first1000.txt.gz");
     }
 
+    /**
+     * Set by {@code .ci/run} when {@code ../shared} (the generator of the inputs) is present: then
+     * a missing input means generating it failed, and the test fails instead of skipping.
+     */
+    static final String REQUIRED_ENV = "ALIGN_REQUIRE_METACLIP_INPUTS";
+
+    /** Skips without {@code file}, or fails when {@code required}; true when the file is there. */
+    static void requireOrSkip(Path file, boolean required, String what) {
+        String message = file.toAbsolutePath() + " is absent; " + what;
+        if (required) {
+            assertTrue(Files.isRegularFile(file), message + " (" + REQUIRED_ENV + " is set: CI "
+                    + "has ../shared, so generating the inputs failed; see tools/metaclip-inputs.sh)");
+        }
+        assumeTrue(Files.isRegularFile(file), () -> "skipped: " + message);
+    }
+
+    private static boolean required() {
+        String v = System.getenv(REQUIRED_ENV);
+        return v != null && !v.isEmpty() && !v.equals("0");
+    }
+
     private static List<String> requireInput(Path dir, String name) throws IOException {
         Path file = dir.resolve(name);
-        assumeTrue(Files.isRegularFile(file), () -> "skipped: " + file.toAbsolutePath()
-                + " is absent; run tools/metaclip-inputs.sh (or set -Dalign.metaclip.inputs=DIR)");
+        requireOrSkip(file, required(), "run tools/metaclip-inputs.sh (or set "
+                + "-Dalign.metaclip.inputs=DIR)");
         return MetaClipBenchOutput.readLines(file);
+    }
+
+    @Test
+    void aMissingInputSkipsLocallyButFailsWhenCiRequiresIt(@TempDir Path dir) {
+        Path missing = dir.resolve("entries.txt");
+        assertThrows(org.opentest4j.TestAbortedException.class,
+                () -> requireOrSkip(missing, false, "x"));
+        org.opentest4j.AssertionFailedError e = assertThrows(
+                org.opentest4j.AssertionFailedError.class, () -> requireOrSkip(missing, true, "x"));
+        assertTrue(e.getMessage().contains(REQUIRED_ENV), e.getMessage());
     }
 
     @Test
@@ -317,8 +349,8 @@ class MetadataMatcherTest {
                 "sha256 of the matches of all " + captions.size() + " captions");
 
         Path expected = expectedFirst1000();
-        assumeTrue(Files.isRegularFile(expected), () -> "skipped the line-by-line check: "
-                + expected.toAbsolutePath() + " is absent (set -Dalign.metaclip.expected=FILE)");
+        requireOrSkip(expected, required(), "the line-by-line check needs it (set "
+                + "-Dalign.metaclip.expected=FILE)");
         List<String> lines;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(Files.newInputStream(expected)), StandardCharsets.US_ASCII))) {

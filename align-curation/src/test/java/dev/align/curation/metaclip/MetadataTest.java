@@ -59,6 +59,22 @@ class MetadataTest {
         assertTrue(e.getMessage().contains("entry 1"), e.getMessage());
     }
 
+    /** Fuzz findings: non-UTF-8 lists and malformed JSON escaped as IOExceptions without the file. */
+    @Test
+    void rejectsFilesThatAreNotUtf8OrNotJsonNamingTheFile() throws IOException {
+        Path txt = tmp.resolve("bad.txt");
+        Files.write(txt, new byte[] {'c', 'a', 't', '\n', 'd', (byte) 0xC3, '\n'});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Metadata.read(txt));
+        assertTrue(e.getMessage().contains(txt + " is not valid UTF-8: byte 0xC3 at offset 5"),
+                e.getMessage());
+        Path json = tmp.resolve("bad.json");
+        Files.writeString(json, "[\"cat\", \"dog\"");
+        e = assertThrows(IllegalArgumentException.class, () -> Metadata.read(json));
+        assertTrue(e.getMessage().startsWith(json + ": malformed JSON (expected MetaCLIP's "
+                + "metadata.json, an array of strings)"), e.getMessage());
+    }
+
     @Test
     void pairIdIsTheSha256PrefixOfTheKey() {
         // SHA-256("abc") = ba7816bf8f01cfea...

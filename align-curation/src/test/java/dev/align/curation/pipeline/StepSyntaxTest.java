@@ -57,6 +57,20 @@ class StepSyntaxTest {
         assertMessage("appears twice", "align-rules,align-rules");
     }
 
+    /**
+     * Fuzz findings: {@code config=FILE} escaped as a bare {@code NoSuchFileException: rules.js}
+     * for a missing file and {@code MalformedInputException} for one that is not UTF-8.
+     */
+    @Test
+    void aMissingOrUnreadableRulesFileIsNamed() throws IOException {
+        assertMessage("--steps align-rules: config file rules.js does not exist",
+                "align-rules:config=rules.js");
+        Path file = tmp.resolve("rules.json");
+        Files.write(file, new byte[] {'{', (byte) 0xFE, '}'});
+        assertMessage(file + " is not valid UTF-8: byte 0xFE at offset 1",
+                "align-rules:config=" + file);
+    }
+
     private static void assertMessage(String expected, String steps) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CurationConfig.of(StepSyntax.parse(steps)));

@@ -3,12 +3,9 @@ package dev.align.data.folder;
 import static dev.align.core.Checks.checkArgument;
 
 import dev.align.core.CodePoints;
+import dev.align.core.io.TextFiles;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -180,12 +177,9 @@ public final class ImageFolder {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(file + " is not valid UTF-8", e);
+            text = TextFiles.readUtf8(file);
+        } catch (TextFiles.MalformedTextException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);                              // a byte-order mark is not a name
@@ -308,15 +302,23 @@ public final class ImageFolder {
      * Reads a list of class names, one per line (UTF-8; surrounding whitespace stripped, blank
      * lines ignored), such as the {@code labels.txt} an import writes.
      *
-     * @throws IllegalArgumentException if the file does not exist or names no class
+     * @throws IllegalArgumentException if the file does not exist, is not UTF-8 (the message
+     *     names the byte) or names no class
      * @throws IOException if it cannot be read
      */
     public static List<String> readNameList(Path file) throws IOException {
         checkArgument(file != null && Files.isRegularFile(file),
                 "class list %s does not exist (one class name per line, such as the labels.txt "
                         + "./align data import writes)", file);
+        String text;
+        try {
+            text = TextFiles.readUtf8(file);
+        } catch (TextFiles.MalformedTextException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (a class list: one class name "
+                    + "per line)", e);
+        }
         List<String> names = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (String line : text.split("\r?\n|\r", -1)) {
             String name = line.replace("\uFEFF", "").strip();   // a byte-order mark is no name
             if (!name.isEmpty()) {
                 names.add(name);

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *   <li>baseline and progressive JPEGs whose data ends with an end-of-image marker (a truncated
  *       one is left to ImageIO, which rejects it, as Pillow does), decoded without applying EXIF
  *       orientation (Pillow's {@code Image.open} does not either);
- *   <li>8-bit PNGs of any colour type; transparency is composited onto the background as
+ *   <li>8-bit PNGs of any colour type that end with their {@code IEND} chunk (a truncated one
+ *       is left to ImageIO, which rejects it); transparency is composited onto the background as
  *       {@link ImageDecoder} does. 16-bit and 1/2/4-bit PNGs go to ImageIO;
  *   <li>an image OpenCV cannot decode goes to ImageIO too, whose exception names the problem.
  * </ul>
@@ -73,7 +74,11 @@ final class NativeImageCodec {
         if (isPng(b)) {
             // IHDR: width, height, bit depth, colour type, compression, filter, interlace
             int depth = b[24] & 0xFF;
-            return depth == 8 ? new ImageSize(int32(b, 16), int32(b, 20)) : null;
+            int w = int32(b, 16);
+            int h = int32(b, 20);
+            // a size of 0 or over 2^31 - 1 is left to ImageIO, whose exception names it, and so
+            // is a PNG cut short (libpng would print "PNG input buffer is incomplete" on stderr)
+            return depth == 8 && w > 0 && h > 0 && endsWithIend(b) ? new ImageSize(w, h) : null;
         }
         if (isJpeg(b) && endsWithEoi(b)) {
             return jpegSize(b);
@@ -167,6 +172,16 @@ final class NativeImageCodec {
 
     private static boolean isJpeg(byte[] b) {
         return b.length > 4 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8;
+    }
+
+    /** A PNG's {@code IEND} chunk type among the last bytes (its CRC follows it). */
+    private static boolean endsWithIend(byte[] b) {
+        for (int i = b.length - 8; i >= Math.max(33, b.length - 64); i--) {
+            if (b[i] == 'I' && b[i + 1] == 'E' && b[i + 2] == 'N' && b[i + 3] == 'D') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An end-of-image marker among the last bytes (encoders may pad after it). */

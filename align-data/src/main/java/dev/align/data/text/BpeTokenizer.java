@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.TextFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -507,7 +508,9 @@ public final class BpeTokenizer implements Tokenizer {
         }
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+            root = new ObjectMapper().readTree(TextFiles.readUtf8(file));
+        } catch (TextFiles.MalformedTextException e) {
+            throw new TokenizerFormatException(e.getMessage(), e);
         } catch (JsonProcessingException e) {
             throw new TokenizerFormatException(file + ": malformed JSON: " + e.getOriginalMessage(), e);
         }

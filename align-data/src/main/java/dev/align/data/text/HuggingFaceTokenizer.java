@@ -5,10 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.core.Checks;
+import dev.align.core.io.TextFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * waits for running calls and later calls fail with {@link IllegalStateException}.
  */
 public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
+
+    /**
+     * Longest token (vocabulary entry, merge or added token) accepted, in characters. Real
+     * tokenizers stay far below it; the native library's loading time grows with the square of a
+     * token's length (an 87,623-character added token took six minutes, found by fuzzing), so a
+     * hostile file could otherwise stall a process in native code that cannot be interrupted.
+     */
+    public static final int MAX_TOKEN_CHARS = 1024;
 
     private final ai.djl.huggingface.tokenizers.HuggingFaceTokenizer hf;
     private final int contextLength;
@@ -98,14 +108,19 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
         Path json = Files.isDirectory(file) ? file.resolve("tokenizer.json") : file;
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readString(json, StandardCharsets.UTF_8));
+            root = new ObjectMapper().readTree(TextFiles.readUtf8(json));
+        } catch (TextFiles.MalformedTextException e) {
+            throw new TokenizerFormatException(e.getMessage(), e);
         } catch (JsonProcessingException e) {
             throw new TokenizerFormatException(json + ": malformed JSON: " + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new TokenizerFormatException(json + ": not a JSON object");
         }
-        int vocabSize = vocabSize(root);
+        checkTokenLengths(root, json);
+        checkMergesFitThePrefix(root, json);
+        checkReplaceNormalizers(root.path("normalizer"), json);
+        int vocabSize = vocabSize(root, json);
         int start = startToken != null ? idOf(root, startToken, json) : specialId(root, true, json);
         int end = endToken != null ? idOf(root, endToken, json) : specialId(root, false, json);
         int pad = padId >= 0 ? padId : root.path("padding").path("pad_id").asInt(0);
@@ -124,25 +139,218 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
             hf = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(json, options);
         } catch (RuntimeException e) { // the Rust parser rejects the file
             throw new TokenizerFormatException(json + ": HuggingFace tokenizers cannot load it: "
-                    + e.getMessage(), e);
+                    + shorten(e.getMessage()), e);
+        }
+        try {
+            // Some broken files load but fail on the first unknown word (a WordPiece unk_token
+            // missing from the vocabulary): find out now, not in a data worker mid-run.
+            hf.encode(PROBE, false, false);
+        } catch (RuntimeException e) {
+            hf.close();
+            throw new TokenizerFormatException(json + ": HuggingFace tokenizers load it but cannot "
+                    + "encode a test caption: " + shorten(e.getMessage()), e);
+        }
+        try {
+            checkAddedTokenIds(hf, root, vocabSize, json);
+        } catch (TokenizerFormatException | RuntimeException e) {
+            hf.close();
+            throw e instanceof TokenizerFormatException t ? t : new TokenizerFormatException(json
+                    + ": HuggingFace tokenizers cannot encode its added tokens: "
+                    + shorten(e.getMessage()), e);
         }
         return new HuggingFaceTokenizer(hf, contextLength, start, end, pad, vocabSize);
     }
 
-    private static int vocabSize(JsonNode root) {
+    /**
+     * The native library gives an added token whose id is taken (by a {@code model.vocab} entry
+     * or another added token) a new id after the last one, so the file loads and then encodes
+     * that token's text as an id outside the vocabulary the file declares, which the text tower
+     * cannot embed (found by fuzzing: an added token {@code "é"} with the id of {@code "<s>"}
+     * came out as id 20 of a 20-entry vocabulary, mid-run). Every added token's text is encoded
+     * here and its ids checked.
+     */
+    private static void checkAddedTokenIds(ai.djl.huggingface.tokenizers.HuggingFaceTokenizer hf,
+            JsonNode root, int vocabSize, Path file) throws TokenizerFormatException {
+        List<String> contents = new ArrayList<>();
+        for (JsonNode t : root.path("added_tokens")) {
+            if (t.path("content").isTextual() && !t.path("content").asText().isEmpty()) {
+                contents.add(t.path("content").asText());
+            }
+        }
+        if (contents.isEmpty()) {
+            return;
+        }
+        Encoding[] encodings = hf.batchEncode(contents, false, false);
+        for (int i = 0; i < encodings.length; i++) {
+            for (long id : encodings[i].getIds()) {
+                if (id < 0 || id >= vocabSize) {
+                    throw new TokenizerFormatException(String.format("%s: added token '%s' comes "
+                            + "out of the HuggingFace library as id %s, outside the vocabulary "
+                            + "[0, %s) the file declares (its id is probably taken by another "
+                            + "token): give every added token an id of its own", file,
+                            shorten(contents.get(i)), id, vocabSize));
+                }
+            }
+        }
+    }
+
+    /** Text with case, digits, punctuation, accents, CJK, an emoji and words no vocabulary has. */
+    private static final String PROBE = "A photo of 2 CATS, café & 東京 at 9:30 😀 \t zqxjv "
+            + "Ünïcödé ǅ \u2603 ";
+
+    /** Messages of the native library quote whole tokens, which in a broken file may be huge. */
+    private static String shorten(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        return message.length() <= 300 ? message
+                : message.substring(0, 300) + "... (" + message.length() + " characters)";
+    }
+
+    /**
+     * One more than the largest id of the vocabulary and the added tokens. Every id must be a
+     * non-negative {@code int}: the Rust library reads ids as {@code u32}, so an id such as
+     * 4294967295 loads there but would reach the text tower as -1 (found by fuzzing).
+     */
+    private static int vocabSize(JsonNode root, Path file) throws TokenizerFormatException {
         int max = -1;
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) {
-            for (JsonNode id : vocab) {
-                max = Math.max(max, id.asInt());
+            for (Map.Entry<String, JsonNode> e : vocab.properties()) {
+                max = Math.max(max, checkedId(e.getValue(), "model.vocab['" + shorten(e.getKey())
+                        + "']", file));
             }
         } else if (vocab.isArray()) { // Unigram: [[piece, score], ...]
             max = vocab.size() - 1;
         }
         for (JsonNode t : root.path("added_tokens")) {
-            max = Math.max(max, t.path("id").asInt());
+            max = Math.max(max, checkedId(t.path("id"), "added token '"
+                    + shorten(t.path("content").asText()) + "'", file));
         }
         return max + 1;
+    }
+
+    private static void checkTokenLengths(JsonNode root, Path file)
+            throws TokenizerFormatException {
+        JsonNode model = root.path("model");
+        JsonNode vocab = model.path("vocab");
+        if (vocab.isObject()) {
+            for (Map.Entry<String, JsonNode> e : vocab.properties()) {
+                checkLength(e.getKey(), "a model.vocab entry", file);
+            }
+        } else if (vocab.isArray()) {                        // Unigram: [[piece, score], ...]
+            for (JsonNode piece : vocab) {
+                checkLength(piece.path(0).asText(), "a model.vocab piece", file);
+            }
+        }
+        for (JsonNode merge : model.path("merges")) {
+            String text = merge.isArray() ? merge.path(0).asText() + " " + merge.path(1).asText()
+                    : merge.asText();
+            checkLength(text, "a model.merges entry", file);
+        }
+        for (JsonNode t : root.path("added_tokens")) {
+            checkLength(t.path("content").asText(), "an added token", file);
+        }
+    }
+
+    /**
+     * A BPE merge whose second token is shorter (in UTF-8 bytes) than the model's
+     * {@code continuing_subword_prefix}, or that the prefix's length would cut inside a character,
+     * makes the native library panic while building the model ({@code &b[prefix_len..]} in
+     * tokenizers 0.21's {@code BpeBuilder::build}), and a Rust panic aborts the whole JVM (found by
+     * fuzzing: exit 134). Such a file is refused here instead.
+     */
+    private static void checkMergesFitThePrefix(JsonNode root, Path file)
+            throws TokenizerFormatException {
+        JsonNode model = root.path("model");
+        JsonNode prefixNode = model.path("continuing_subword_prefix");
+        if (!"BPE".equals(model.path("type").asText()) || !prefixNode.isTextual()
+                || prefixNode.asText().isEmpty()) {
+            return;
+        }
+        int prefixBytes = prefixNode.asText().getBytes(StandardCharsets.UTF_8).length;
+        int rank = 0;
+        for (JsonNode merge : model.path("merges")) {
+            String second;
+            if (merge.isArray()) {
+                second = merge.path(1).asText();
+            } else {
+                String[] parts = merge.asText().split(" ", -1);
+                second = parts.length == 2 ? parts[1] : null;    // else the library reports it
+            }
+            if (second != null) {
+                byte[] b = second.getBytes(StandardCharsets.UTF_8);
+                boolean cutsACharacter = prefixBytes < b.length && (b[prefixBytes] & 0xC0) == 0x80;
+                if (b.length < prefixBytes || cutsACharacter) {
+                    throw new TokenizerFormatException(String.format("%s: model.merges[%s] = %s "
+                            + "does not continue with continuing_subword_prefix '%s' (%s bytes); "
+                            + "the HuggingFace library would crash on it", file, rank,
+                            shorten(merge.toString()), shorten(prefixNode.asText()), prefixBytes));
+                }
+            }
+            rank++;
+        }
+    }
+
+    /**
+     * A {@code Replace} normalizer whose pattern matches the empty string inserts its content
+     * between every two characters and breaks the native library's offset bookkeeping: the next
+     * normalizer (a {@code Lowercase} of an added token, at load) panics with an index out of
+     * bounds, which aborts the JVM (found by fuzzing). Such a pattern is refused here; patterns
+     * Java cannot compile are left to the library, which reports them.
+     */
+    private static void checkReplaceNormalizers(JsonNode normalizer, Path file)
+            throws TokenizerFormatException {
+        if ("Sequence".equals(normalizer.path("type").asText())) {
+            for (JsonNode n : normalizer.path("normalizers")) {
+                checkReplaceNormalizers(n, file);
+            }
+            return;
+        }
+        if (!"Replace".equals(normalizer.path("type").asText())) {
+            return;
+        }
+        JsonNode pattern = normalizer.path("pattern");
+        boolean empty;
+        if (pattern.path("String").isTextual()) {
+            empty = pattern.path("String").asText().isEmpty();
+        } else if (pattern.path("Regex").isTextual()) {
+            try {
+                empty = java.util.regex.Pattern.compile(pattern.path("Regex").asText())
+                        .matcher("").matches();
+            } catch (java.util.regex.PatternSyntaxException e) {
+                empty = false;
+            }
+        } else {
+            empty = false;
+        }
+        if (empty) {
+            throw new TokenizerFormatException(String.format("%s: the Replace normalizer's "
+                    + "pattern %s matches the empty string; the HuggingFace library would crash on "
+                    + "it", file, shorten(pattern.toString())));
+        }
+    }
+
+    private static void checkLength(String token, String what, Path file)
+            throws TokenizerFormatException {
+        // A merge is two tokens and a space.
+        int limit = what.contains("merges") ? 2 * MAX_TOKEN_CHARS + 1 : MAX_TOKEN_CHARS;
+        if (token.length() > limit) {
+            throw new TokenizerFormatException(String.format("%s: %s has %s characters ('%s'), "
+                    + "more than the limit of %s", file, what, token.length(), shorten(token),
+                    limit));
+        }
+    }
+
+    private static int checkedId(JsonNode id, String what, Path file)
+            throws TokenizerFormatException {
+        if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0
+                || id.intValue() == Integer.MAX_VALUE) {
+            throw new TokenizerFormatException(String.format("%s: %s has id %s; ids must be "
+                    + "whole numbers in [0, %s)", file, what, shorten(id.toString()),
+                    Integer.MAX_VALUE));
+        }
+        return id.intValue();
     }
 
     private static int idOf(JsonNode root, String token, Path file) throws TokenizerFormatException {
@@ -228,6 +436,10 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
     private void frame(long[] content, long[] out, int offset) {
         int[] ids = new int[content.length];
         for (int i = 0; i < ids.length; i++) {
+            // The vocabulary was checked at load; this guards against the native side anyway.
+            Checks.checkState(content[i] >= 0 && content[i] < vocabSize,
+                    "the tokenizer produced id %s, outside its vocabulary [0, %s)", content[i],
+                    vocabSize);
             ids[i] = (int) content[i];
         }
         Rows.frame(ids, ids.length, out, offset, contextLength, startId, endId, padId);

@@ -89,6 +89,12 @@ class ImageFolderTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> ImageFolder.readNameList(root.resolve("missing.txt")));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+        // Not UTF-8 (a Latin-1 'é'): named with the file and the byte, not as a bare
+        // "MalformedInputException: Input length = 1", which ClassListsFuzzTest does not allow.
+        Files.write(list, new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'});
+        e = assertThrows(IllegalArgumentException.class, () -> ImageFolder.readNameList(list));
+        assertTrue(e.getMessage().contains(list + " is not valid UTF-8: byte 0xE9 at offset 3"),
+                e.getMessage());
     }
 
     @Test

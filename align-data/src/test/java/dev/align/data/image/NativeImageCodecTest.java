@@ -119,6 +119,18 @@ class NativeImageCodecTest {
         assertEquals(ImageDecodeException.Kind.CORRUPT, e.kind());
     }
 
+    /** As for JPEG; libpng would also print "PNG input buffer is incomplete" on stderr. */
+    @Test
+    void aTruncatedPngIsLeftToImageIoAndRejected() throws Exception {
+        byte[] png = encode(photo(BufferedImage.TYPE_INT_RGB, 64, 64, 11), "png", false);
+        assertNotNull(NativeImageCodec.headerSize(png));
+        byte[] cut = Arrays.copyOf(png, png.length / 2);
+        assertNull(NativeImageCodec.headerSize(cut), "no IEND chunk");
+        ImageDecodeException e = assertThrows(ImageDecodeException.class,
+                () -> new ImageDecoder().decodeRgb(cut));
+        assertEquals(ImageDecodeException.Kind.CORRUPT, e.kind());
+    }
+
     @Test
     void thePixelLimitHoldsOnTheNativePath() throws Exception {
         byte[] png = encode(photo(BufferedImage.TYPE_INT_RGB, 50, 40, 9), "png", false);
@@ -127,5 +139,26 @@ class NativeImageCodecTest {
         assertEquals(ImageDecodeException.Kind.TOO_LARGE, e.kind());
         assertTrue(e.getMessage().contains("50x40 = 2000 pixels"), e.getMessage());
         assertEquals(50, new ImageDecoder(2000, ImageDecoder.WHITE).decodeRgb(png).width);
+    }
+
+    /**
+     * Fuzz finding (3,000-input run): a PNG whose header claims a width of -2 (0xFFFFFFFE) threw
+     * IllegalArgumentException ("image size must be positive") out of the native path, which the
+     * training data pipeline and the embedder do not catch, instead of the decode exception that
+     * skips the sample. The native path now leaves such headers to ImageIO, which rejects them.
+     */
+    @Test
+    void aPngHeaderWithANegativeOrZeroSideIsRejectedAsCorrupt() throws Exception {
+        byte[] png = encode(photo(BufferedImage.TYPE_INT_RGB, 9, 9, 10), "png", false);
+        for (int side : new int[] {-2, 0, Integer.MIN_VALUE}) {
+            byte[] bad = png.clone();
+            java.nio.ByteBuffer.wrap(bad, 16, 4).putInt(side);        // IHDR width
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(bad, 12, 17);
+            java.nio.ByteBuffer.wrap(bad, 29, 4).putInt((int) crc.getValue());
+            assertNull(NativeImageCodec.headerSize(bad), "left to ImageIO");
+            assertThrows(ImageDecodeException.class, () -> new ImageDecoder().decodeRgb(bad),
+                    "width " + side);
+        }
     }
 }

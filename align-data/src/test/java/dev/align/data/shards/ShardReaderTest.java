@@ -1,5 +1,6 @@
 package dev.align.data.shards;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -204,6 +205,94 @@ class ShardReaderTest {
         }
         assertTrue(skips.get(skips.size() - 1).detail().contains("400000000"),
                 skips.get(skips.size() - 1).detail());
+    }
+
+    @Test
+    void aMemberOverTheByteLimitIsSkippedWithoutBeingReadAndTheShardGoesOn() throws IOException {
+        byte[] small = Fixtures.png(2, 2, 0x102030);
+        java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(40, 40,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(3);
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                noise.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        byte[] big = Fixtures.encode(noise, "png");
+        assertTrue(big.length > 1000, big.length + " bytes");
+        Path tar = Fixtures.rawTar(dir.resolve("big.tar"), Fixtures.members(
+                "a.png", small, "a.txt", "first",
+                "b.png", big, "b.txt", "second",
+                "c.png", small, "c.txt", "third"));
+        List<Skip> skips = new ArrayList<>();
+        try (ShardReader reader = ShardReader.open(ShardReaderOptions.of(tar.toString())
+                .withMaxMemberBytes(1000), 0, skips::add)) {
+            List<Sample> samples = new ArrayList<>();
+            reader.forEachRemaining(samples::add);
+            assertEquals(List.of("a", "c"), Fixtures.keys(samples), "the shard goes on after it");
+            assertEquals("third", samples.get(1).caption());
+            // b lost its image, so it is also a sample without one.
+            assertEquals(Map.of("oversized_member", 1L, "missing_image", 1L), reader.skipped());
+        }
+        Skip oversized = skips.get(0);
+        assertEquals(SkipReason.OVERSIZED_MEMBER, oversized.reason());
+        assertEquals("b", oversized.key());
+        assertEquals("member b.png has " + big.length + " bytes, above the limit of 1000",
+                oversized.detail());
+        assertTrue(oversized.message().contains(tar.toString()), oversized.message());
+    }
+
+    /** A header that claims 8 GiB is refused from the header alone: nothing that large is read. */
+    @Test
+    void aHostileSizeInTheHeaderIsAnOversizedMemberNotAnAllocation() throws IOException {
+        byte[] whole = Files.readAllBytes(Fixtures.rawTar(dir.resolve("t.tar"), Fixtures.members(
+                "a.png", Fixtures.png(2, 2, 0), "a.txt", "fine", "b.png", Fixtures.png(2, 2, 0),
+                "b.txt", "claims 8 GiB")));
+        int header = indexOf(whole, Fixtures.utf8("b.txt"));
+        // Base-256 size (the form GNU tar uses past 8 GiB): 0x80, then the size big-endian.
+        whole[header + 124] = (byte) 0x80;
+        Arrays.fill(whole, header + 125, header + 136, (byte) 0);
+        whole[header + 131] = 2;                             // 2 << 32 = 8 GiB
+        ShardReaderFuzzTest.fixChecksum(whole, header);
+        Path hostile = dir.resolve("hostile.tar");
+        Files.write(hostile, whole);
+        List<Skip> skips = new ArrayList<>();
+        try (ShardReader reader = ShardReader.open(ShardReaderOptions.of(hostile.toString()), 0,
+                skips::add)) {
+            List<Sample> samples = new ArrayList<>();
+            reader.forEachRemaining(samples::add);
+            assertEquals(List.of("a"), Fixtures.keys(samples));
+        }
+        assertEquals(SkipReason.OVERSIZED_MEMBER, skips.get(0).reason());
+        assertTrue(skips.get(0).detail().contains("has 8589934592 bytes, above the limit of "
+                + ShardReaderOptions.DEFAULT_MAX_MEMBER_BYTES), skips.get(0).detail());
+        // Skipping 8 GiB runs off the end of the file: the rest of the shard is lost, as it is.
+        assertEquals(SkipReason.TRUNCATED_SHARD, skips.get(skips.size() - 1).reason());
+    }
+
+    @Test
+    void aSecondMemberWithTheSameExtensionIsSkippedAndTheFirstKept() throws IOException {
+        byte[] first = Fixtures.png(2, 2, 0x112233);
+        byte[] second = Fixtures.png(3, 3, 0x445566);
+        Path tar = Fixtures.rawTar(dir.resolve("dup.tar"), Fixtures.members(
+                "d.png", first, "d.png", second, "d.txt", "kept caption", "d.TXT", "other caption",
+                "e.png", first, "e.txt", "next"));
+        List<Skip> skips = new ArrayList<>();
+        try (ShardReader reader = ShardReader.open(ShardReaderOptions.of(tar.toString()), 0,
+                skips::add)) {
+            List<Sample> samples = new ArrayList<>();
+            reader.forEachRemaining(samples::add);
+            assertEquals(List.of("d", "e"), Fixtures.keys(samples));
+            assertArrayEquals(first, samples.get(0).image(), "the first image is kept");
+            assertEquals("kept caption", samples.get(0).caption(),
+                    "extensions compare without case: d.TXT repeats d.txt");
+            assertEquals(Map.of("duplicate_member", 2L), reader.skipped());
+        }
+        assertEquals(List.of(SkipReason.DUPLICATE_MEMBER, SkipReason.DUPLICATE_MEMBER),
+                skips.stream().map(Skip::reason).toList());
+        assertEquals("d", skips.get(0).key());
+        assertEquals("second member with extension png ignored", skips.get(0).detail());
+        assertEquals("second member with extension txt ignored", skips.get(1).detail());
     }
 
     @Test

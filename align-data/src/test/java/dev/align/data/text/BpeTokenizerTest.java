@@ -201,6 +201,24 @@ class BpeTokenizerTest {
         assertEquals(77, BpeTokenizer.load(file, 77).contextLength());
     }
 
+    /**
+     * Fuzz finding: a {@code tokenizer.json} that is not UTF-8 failed with
+     * {@code MalformedInputException: Input length = 4}, naming neither file nor place.
+     */
+    @Test
+    void aFileThatIsNotUtf8IsAFormatErrorNamingTheOffset(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("tokenizer.json");
+        byte[] json = trained.toJson().getBytes(StandardCharsets.UTF_8);
+        json[40] = (byte) 0xF0;                             // a 4-byte lead with no continuation
+        Files.write(bad, json);
+        for (var load : List.<java.util.concurrent.Callable<?>>of(() -> BpeTokenizer.load(bad),
+                () -> Tokenizer.load(bad, 16), () -> HuggingFaceTokenizer.load(bad, 16))) {
+            TokenizerFormatException e = assertThrows(TokenizerFormatException.class, load::call);
+            assertTrue(e.getMessage().contains(bad + " is not valid UTF-8: byte 0xF0 at offset 40"),
+                    e.getMessage());
+        }
+    }
+
     @Test
     void loadRejectsFilesThatAreNotClipBpe(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.json");

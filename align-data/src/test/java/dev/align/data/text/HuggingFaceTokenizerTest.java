@@ -122,6 +122,147 @@ class HuggingFaceTokenizerTest {
         }
     }
 
+    /**
+     * Fuzz finding: a BPE file whose {@code unk_token} is not in its vocabulary loaded, then threw
+     * a bare {@code RuntimeException} ("Unk token `...` not found in the vocabulary", with the
+     * whole token) on the first unknown character, inside a data worker mid-run. WordPiece files
+     * with the same fault fail the same way.
+     */
+    @Test
+    void aFileThatLoadsButCannotEncodeIsRejectedAtLoad(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("\"unk_token\": null",
+                "\"unk_token\": \"" + "u".repeat(1000) + "\""));
+        for (var load : List.<java.util.concurrent.Callable<?>>of(
+                () -> HuggingFaceTokenizer.load(file, 16), () -> Tokenizer.load(file, 16))) {
+            TokenizerFormatException e = assertThrows(TokenizerFormatException.class, load::call);
+            assertTrue(e.getMessage().startsWith(file + ": HuggingFace tokenizers load it but "
+                    + "cannot encode a test caption: Unk token `uuu") && e.getMessage().endsWith(
+                    "characters)") && e.getMessage().length() < 500, e.getMessage());
+        }
+        Files.writeString(file, TokenizerFuzzTest.WORDPIECE.replace("\"unk_token\": \"[UNK]\"",
+                "\"unk_token\": \"[NOPE]\""));
+        assertTrue(assertThrows(TokenizerFormatException.class, () -> HuggingFaceTokenizer.load(
+                file, 16)).getMessage().contains("cannot encode a test caption"));
+        Files.writeString(file, TokenizerFuzzTest.WORDPIECE);
+        try (HuggingFaceTokenizer ok = HuggingFaceTokenizer.load(file, 8)) {
+            assertEquals(8, ok.encode("a photo of zzqx").length);
+        }
+    }
+
+    /**
+     * Fuzz finding (100,000-input run): an id of 4294967295 in model.vocab loads in the Rust
+     * library (ids are u32) and came out of encode as -1, an index the text tower cannot embed.
+     */
+    @Test
+    void anIdThatIsNotANonNegativeIntIsRejectedAtLoad(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        for (String bad : new String[] {"4294967295", "-1", "2147483647", "7.5"}) {
+            Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("\"t\": 7,", "\"t\": " + bad + ","));
+            TokenizerFormatException e = assertThrows(TokenizerFormatException.class,
+                    () -> Tokenizer.load(file, 16));
+            assertTrue(e.getMessage().contains("model.vocab['t'] has id " + bad + "; ids must be "
+                    + "whole numbers in [0, 2147483647)"), e.getMessage());
+        }
+        Files.writeString(file, TokenizerFuzzTest.WORDPIECE.replace("{\"id\": 3, \"content\": \"[SEP]\"",
+                "{\"id\": -3, \"content\": \"[SEP]\""));
+        assertTrue(assertThrows(TokenizerFormatException.class, () -> HuggingFaceTokenizer.load(
+                file, 16)).getMessage().contains("added token '[SEP]' has id -3"));
+    }
+
+    /**
+     * Fuzz finding (5,000-input run, seed 7): an added token {@code "é"} given the id of
+     * {@code "<s>"} loads; the native library quietly gives it the next free id, 20, of a file
+     * whose ids end at 19, and a caption with an "é" then failed mid-run ("the tokenizer produced
+     * id 20, outside its vocabulary"). Such a file is now refused at load.
+     */
+    @Test
+    void anAddedTokenWhoseIdIsTakenIsRejectedAtLoad(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        String taken = "{\"id\": 1, \"content\": \"<s>\"";
+        assertTrue(TokenizerFuzzTest.HF_BPE.contains(taken));
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace(taken,
+                "{\"id\": 1, \"content\": \"\u00e9\""));
+        TokenizerFormatException e = assertThrows(TokenizerFormatException.class,
+                () -> HuggingFaceTokenizer.load(file, 16));
+        assertTrue(e.getMessage().contains("added token 'é' comes out of the HuggingFace library "
+                + "as id 20, outside the vocabulary [0, 20)"), e.getMessage());
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE);
+        try (HuggingFaceTokenizer ok = HuggingFaceTokenizer.load(file, 16)) {
+            assertEquals(20, ok.vocabSize());
+        }
+    }
+
+    /**
+     * Fuzz finding (100,000-input run): an added token of 87,623 characters made the native
+     * library take six minutes to load the file (its time grows with the square of the length).
+     */
+    @Test
+    void tokensLongerThanTheLimitAreRejectedBeforeTheNativeLibrarySeesThem(@TempDir Path tmp)
+            throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        String longToken = "a".repeat(HuggingFaceTokenizer.MAX_TOKEN_CHARS + 1);
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("\"content\": \"<s>\"",
+                "\"content\": \"" + longToken + "\""));
+        long t0 = System.nanoTime();
+        TokenizerFormatException e = assertThrows(TokenizerFormatException.class,
+                () -> Tokenizer.load(file, 16));
+        assertTrue(e.getMessage().contains("an added token has 1025 characters") && e.getMessage()
+                .contains("more than the limit of 1024"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "rejected before loading");
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("\"r\": 16", "\""
+                + "r".repeat(5000) + "\": 16"));
+        assertTrue(assertThrows(TokenizerFormatException.class, () -> HuggingFaceTokenizer.load(
+                file, 16)).getMessage().contains("a model.vocab entry has 5000 characters"));
+        // at the limit: fine (in the vocabulary and the added tokens alike, so the id is its own)
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace("<s>",
+                "a".repeat(HuggingFaceTokenizer.MAX_TOKEN_CHARS)));
+        HuggingFaceTokenizer.load(file, 16, "<pad>", "</s>", 0).close();
+    }
+
+    /**
+     * Fuzz finding (100,000-input run): a continuing_subword_prefix longer than a merge's second
+     * token made the native library panic while building the model, which aborted the JVM
+     * (exit 134, "byte index 24937 is out of bounds of `a`").
+     */
+    @Test
+    void aMergeTheSubwordPrefixCannotFitIsRejectedInsteadOfCrashingTheJvm(@TempDir Path tmp)
+            throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace(
+                "\"continuing_subword_prefix\": null", "\"continuing_subword_prefix\": \"##\""));
+        TokenizerFormatException e = assertThrows(TokenizerFormatException.class,
+                () -> Tokenizer.load(file, 16));
+        assertTrue(e.getMessage().contains("model.merges[0] = \"Ġ a\" does not continue with "
+                + "continuing_subword_prefix '##' (2 bytes)"), e.getMessage());
+        // The same with a prefix of one character but two bytes, longer than the merge's "a".
+        Files.writeString(file, TokenizerFuzzTest.HF_BPE.replace(
+                "\"continuing_subword_prefix\": null", "\"continuing_subword_prefix\": \"é\""));
+        assertTrue(assertThrows(TokenizerFormatException.class, () -> Tokenizer.load(file, 16))
+                .getMessage().contains("(2 bytes)"));
+    }
+
+    /**
+     * Fuzz finding (100,000-input run): a Replace normalizer with an empty regex made the native
+     * library panic ("index out of bounds: the len is 31 but the index is 31" in Lowercase) while
+     * normalizing the added tokens at load, which aborted the JVM.
+     */
+    @Test
+    void aReplaceNormalizerMatchingTheEmptyStringIsRejectedInsteadOfCrashingTheJvm(@TempDir Path tmp)
+            throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        for (String pattern : new String[] {"{\"Regex\": \"\"}", "{\"Regex\": \"x*\"}",
+            "{\"String\": \"\"}"}) {
+            Files.writeString(file, ours.toJson().replace("\"Regex\" : \"\\\\s+\"",
+                    pattern.substring(1, pattern.length() - 1)));
+            assertTrue(Files.readString(file).contains(pattern.substring(1, pattern.length() - 1)));
+            TokenizerFormatException e = assertThrows(TokenizerFormatException.class,
+                    () -> HuggingFaceTokenizer.load(file, 16));
+            assertTrue(e.getMessage().contains("the Replace normalizer's pattern")
+                    && e.getMessage().contains("matches the empty string"), e.getMessage());
+        }
+    }
+
     @Test
     void rejectsBadInputWithClearMessages(@TempDir Path tmp) throws Exception {
         Path noPost = tmp.resolve("nopost.json");

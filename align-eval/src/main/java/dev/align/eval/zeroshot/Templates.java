@@ -2,6 +2,7 @@ package dev.align.eval.zeroshot;
 
 import static dev.align.core.Checks.checkArgument;
 
+import dev.align.core.io.TextFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -113,10 +114,10 @@ public final class Templates {
         List<String> out = new ArrayList<>();
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IllegalArgumentException(file + " is not UTF-8 text (one template per "
-                    + "line, '{}' for the class name)", e);
+            lines = List.of(TextFiles.readUtf8(file).split("\\r?\\n|\\r", -1));
+        } catch (TextFiles.MalformedTextException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (templates: one per line, "
+                    + "'{}' for the class name)", e);
         }
         for (int i = 0; i < lines.size(); i++) {
             String line = (i == 0 ? lines.get(i).replace("\uFEFF", "") : lines.get(i)).strip();

@@ -43,8 +43,10 @@ import dev.align.experiments.stats.RemovalMetrics;
 import dev.align.experiments.stats.SeedStatistics;
 import dev.align.models.config.TextConfig;
 import dev.align.models.io.Provenance;
+import dev.align.train.StopRequest;
 import dev.align.train.TrainResult;
 import dev.align.train.Trainer;
+import dev.align.train.TrainingStoppedException;
 import dev.align.train.config.TrainConfig;
 import dev.align.train.data.DataSources;
 import dev.align.core.data.ImageTextSource;
@@ -69,7 +71,10 @@ import java.util.stream.Stream;
  * completion marker written atomically last, so an interrupted experiment resumes where it
  * stopped: finished imports, pool, curations, training runs and evaluations are not redone, and
  * a training run cut short continues from its last checkpoint (bit-identical to one that never
- * stopped).
+ * stopped). A {@link StopRequest} ({@link #stopWhen}; {@code ./align experiment} makes one on
+ * SIGTERM) stops a training run after its step in progress, with a checkpoint, or the experiment
+ * before its next stage; either way {@link #run} throws {@link TrainingStoppedException} and
+ * running it again resumes.
  *
  * <pre>
  * OUT/config.json                  the config (a rerun must use the same one)
@@ -114,6 +119,7 @@ public final class CurationExperiment {
     private final SourceLocator sources;
     private final PrintStream log;
     private final Path work;
+    private StopRequest stop = new StopRequest();
 
     /**
      * @param config the experiment
@@ -133,6 +139,20 @@ public final class CurationExperiment {
         this.sources = sources;
         this.log = log;
         this.work = this.out.resolve("work");
+    }
+
+    /**
+     * Stops the experiment cleanly when {@code request} is made: a training run in progress
+     * finishes its step and writes a checkpoint; otherwise the experiment stops before its next
+     * stage. {@link #run} then throws {@link TrainingStoppedException}; running the experiment
+     * again resumes.
+     *
+     * @return this experiment
+     */
+    public CurationExperiment stopWhen(StopRequest request) {
+        Checks.checkArgument(request != null, "request must not be null");
+        this.stop = request;
+        return this;
     }
 
     /** The plan of this experiment's config. */
@@ -161,10 +181,12 @@ public final class CurationExperiment {
         PoolState pool = pool(openmojiClasses);
         EvalSetSummary evalSet = evalSet(openmoji, openmojiClasses, pool);
         int metadataEntries = metadata(pool);
+        stopIfRequested();
         RunResult filter = filter(pool);
 
         List<ArmCuration> curations = new ArrayList<>();
         for (ArmConfig arm : config.arms()) {
+            stopIfRequested();
             curations.add(curate(arm, pool));
         }
         Map<String, Map<Long, SeedRun>> runs = new LinkedHashMap<>();
@@ -178,8 +200,10 @@ public final class CurationExperiment {
                 ArmCuration cur = curations.get(a);
                 Path dir = out.resolve("arms").resolve(arm.name()).resolve("seed-" + seed);
                 boolean fresh = !Files.isRegularFile(dir.resolve("run.json"));
+                stopIfRequested();
                 RunResult run = train(arm.name(), cur.shards(), cur.pairsKept(),
                         config.recipe().steps(), seed, dir);
+                stopIfRequested();
                 EvalResult eval = evaluate(dir, evalSet);
                 runs.computeIfAbsent(arm.name(), k -> new LinkedHashMap<>())
                         .put(seed, new SeedRun(seed, run, eval));
@@ -555,7 +579,14 @@ public final class CurationExperiment {
         RunResult result;
         try (Trainer trainer = Trainer.open(cfg, source, dir, resume)) {
             long startStep = trainer.step();
-            TrainResult r = trainer.run(log);
+            TrainResult r;
+            try {
+                r = trainer.stopWhen(stop).run(log);
+            } catch (TrainingStoppedException e) {
+                throw new TrainingStoppedException(e.step(), e.checkpoint(), stop.reason(),
+                        "run the same command again to resume the experiment (" + name + " seed "
+                                + seed + " continues from this checkpoint)");
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             long samples = r.steps() * cfg.globalBatch();
             result = new RunResult(name, seed, r.steps(), cfg.globalBatch(), samples,
@@ -585,6 +616,14 @@ public final class CurationExperiment {
                 head, evalSet.templates(), evalSet.retrieval(), config.eval().batchSize());
         AtomicFiles.write(marker, Json.write(r).getBytes(StandardCharsets.UTF_8));
         return r;
+    }
+
+    /** Between stages: stops if asked to (nothing is in progress, nothing is lost). */
+    private void stopIfRequested() {
+        if (stop.isRequested()) {
+            throw new TrainingStoppedException(0, null, stop.reason(),
+                    "run the same command again to resume the experiment");
+        }
     }
 
     // ---- report ----

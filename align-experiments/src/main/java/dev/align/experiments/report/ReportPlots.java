@@ -1,5 +1,6 @@
 package dev.align.experiments.report;
 
+import dev.align.core.io.AtomicFiles;
 import dev.align.experiments.curation.ArmKind;
 import dev.align.experiments.curation.ArmReport;
 import dev.align.experiments.curation.ExperimentReport;
@@ -8,7 +9,6 @@ import dev.align.experiments.stats.RemovalMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -128,9 +128,9 @@ public final class ReportPlots {
 
     private static void save(Chart<?, ?> chart, Path file) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        String tmp = file + ".tmp";                                 // XChart appends ".png"
-        BitmapEncoder.saveBitmap(chart, tmp, BitmapEncoder.BitmapFormat.PNG);
-        Files.move(Path.of(tmp + ".png"), file, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        // Into AtomicFiles' stream: XChart's file variant goes through java.io.File and leaves a
+        // half-written "*.tmp.png" behind when the disk fills.
+        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out,
+                BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -1,12 +1,17 @@
 package dev.align.experiments.curation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
+import dev.align.core.testing.FaultyFileSystem;
+import dev.align.experiments.report.ReportFiles;
 import dev.align.experiments.eval.EvalResult;
 import dev.align.models.config.Activation;
 import dev.align.models.config.ClipConfig;
@@ -14,16 +19,21 @@ import dev.align.models.config.TextConfig;
 import dev.align.models.config.TextPool;
 import dev.align.models.config.VisionConfig;
 import dev.align.experiments.pool.NoiseConfig;
+import dev.align.train.StopRequest;
+import dev.align.train.TrainingStoppedException;
 import dev.align.train.config.ModelSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -63,10 +73,15 @@ class CurationExperimentTest {
 
     static ExperimentReport run(CurationExperimentConfig cfg, Path out, StringBuilder log)
             throws IOException {
+        return run(cfg, out, log, new StopRequest());
+    }
+
+    static ExperimentReport run(CurationExperimentConfig cfg, Path out, StringBuilder log,
+            StopRequest stop) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             ExperimentReport r = new CurationExperiment(cfg, out,
-                    kind -> sources.resolve(kind), ps).run();
+                    kind -> sources.resolve(kind), ps).stopWhen(stop).run();
             log.append(bytes.toString(StandardCharsets.UTF_8));
             return r;
         }
@@ -195,5 +210,101 @@ class CurationExperimentTest {
                 .contains("config.json"), e.getMessage());
         assertTrue(firstLog.contains("experiment: plan: 6 arms x 2 seeds + filter = 13"),
                 firstLog);
+    }
+
+    /**
+     * What {@code ./align experiment} does on SIGTERM, in process: the request stops the training
+     * run in progress after its step with a checkpoint, a pending request stops the experiment
+     * before its next stage, and running it again resumes that run from the checkpoint and ends
+     * with the weights of a run that never stopped.
+     */
+    @Test
+    @Order(7)
+    void aStopRequestCheckpointsTheTrainingRunAndTheExperimentResumesIt() throws IOException {
+        Path run = out.resolve("arms").resolve("dfn").resolve("seed-1");
+        EvalResult before = first.arms().get(3).runs().get(1).eval();
+        byte[] weights = Files.readAllBytes(run.resolve("model").resolve("model.safetensors"));
+        FileTrees.delete(run);
+        Files.delete(out.resolve("report.json"));
+
+        StopRequest stop = new StopRequest();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream stopsAtTheTraining = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                bytes.write(b);
+                if (b == '\n' && bytes.toString(StandardCharsets.UTF_8)
+                        .contains("experiment: training dfn seed 1")) {
+                    stop.request("a test's request");        // before the run's first step
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
+        TrainingStoppedException e = assertThrows(TrainingStoppedException.class,
+                () -> new CurationExperiment(config, out, kind -> sources.resolve(kind),
+                        stopsAtTheTraining).stopWhen(stop).run());
+        assertEquals(1, e.step(), e.getMessage());
+        assertEquals(run.resolve("checkpoints").resolve("step-00000001"), e.checkpoint());
+        assertTrue(e.getMessage().contains("on a test's request")
+                && e.getMessage().contains("run the same command again"), e.getMessage());
+        assertTrue(Files.isDirectory(e.checkpoint()));
+        assertFalse(Files.exists(run.resolve("run.json")) || Files.exists(run.resolve("model")));
+
+        TrainingStoppedException between = assertThrows(TrainingStoppedException.class,
+                () -> run(config, out, new StringBuilder(), stop));
+        assertTrue(between.getMessage().contains("between stages"), between.getMessage());
+        assertTrue(Files.isDirectory(e.checkpoint()), "a stop between stages leaves the run as it was");
+
+        StringBuilder log = new StringBuilder();
+        ExperimentReport again = run(config, out, log);
+        assertTrue(log.toString().contains("experiment: training dfn seed 1: 3 steps x 8 on")
+                && log.toString().contains("(resuming)"), log.toString());
+        assertArrayEquals(weights, Files.readAllBytes(run.resolve("model").resolve("model.safetensors")),
+                "resumed bit-exactly");
+        assertEquals(before.all(), again.arms().get(3).runs().get(1).eval().all());
+    }
+
+    /**
+     * The report folder on a full disk and read-only: an error that says so, no half-written or
+     * temporary file, and {@code report.json} (written last) absent, so the folder does not read as
+     * finished; the same call on a healthy disk writes it whole.
+     */
+    @Test
+    @Order(8)
+    void theReportOnAFullDiskOrReadOnlyFolderFailsCleanly() throws IOException {
+        Path real = tmp.resolve("faulty-report");
+        Files.createDirectories(real);
+        Map<String, int[]> histograms = Map.of("raw", new int[] {5, 3, 1});
+        FaultyFileSystem fs = FaultyFileSystem.over(real);
+        Path report = fs.root().resolve("report");
+        Files.createDirectories(report);
+        fs.fillUp(20_000);                       // less than the four plots and two reports
+        IOException full = assertThrows(IOException.class,
+                () -> ReportFiles.write(first, histograms, report));
+        assertTrue(says(full, FaultyFileSystem.NO_SPACE), full.toString());
+        assertFalse(Files.exists(real.resolve("report").resolve(ReportFiles.REPORT_JSON)));
+        try (Stream<Path> files = Files.walk(real.resolve("report"))) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                String name = p.getFileName().toString();
+                assertTrue(!name.startsWith(".") && !name.contains("tmp"), "left behind: " + p);
+                assertTrue(name.endsWith(".png") && Files.size(p) > 0, p.toString());
+            }
+        }
+        fs.heal();
+        fs.makeReadOnly(report);
+        assertThrows(java.nio.file.AccessDeniedException.class,
+                () -> ReportFiles.write(first, histograms, report));
+        fs.heal();
+        ReportFiles.write(first, histograms, report);
+        assertEquals(Json.mapper().readTree(Json.write(first)), Json.mapper().readTree(
+                Files.readString(real.resolve("report").resolve(ReportFiles.REPORT_JSON))));
+    }
+
+    private static boolean says(Throwable e, String what) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains(what)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.core.io.AtomicFiles;
-import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.data.text.BpeTokenizer;
 import dev.align.data.text.HuggingFaceTokenizer;
@@ -20,10 +19,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * A trained model as a folder, and the one reader and writer of such folders: the model's config,
@@ -149,9 +146,11 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /**
-     * Writes a model folder (schema {@value #SCHEMA_VERSION}): the files go into a temporary
-     * sibling folder that is then renamed to {@code dir}, so a crash leaves either the old folder
-     * or the complete new one. An existing {@code dir} is replaced as a whole.
+     * Writes a model folder (schema {@value #SCHEMA_VERSION}) as one unit
+     * ({@link AtomicFiles#writeDirectory}): the files go into a temporary sibling folder, are
+     * synced, and the folder is renamed to {@code dir}, so a crash, a full disk or a read-only
+     * folder leaves either the old folder or the complete new one, and no temporary folder. An
+     * existing {@code dir} is replaced as a whole.
      *
      * @param tokenizerFile the tokenizer the model was trained with, copied byte for byte, or
      *     {@code null} for none
@@ -168,12 +167,8 @@ public final class ModelBundle implements AutoCloseable {
             close(t);
         }
         Path target = dir.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        String token = UUID.randomUUID().toString();
-        Path tmp = parent.resolve("." + target.getFileName() + "." + token + ".tmp");
-        try {
-            Files.createDirectory(tmp);
+        Files.createDirectories(target.getParent());
+        AtomicFiles.writeDirectory(target, tmp -> {
             OpenClipWeights.save(model, tmp.resolve(WEIGHTS));
             AtomicFiles.write(tmp.resolve(CONFIG), utf8(model.config().toJson()));
             if (tokenizerFile != null) {
@@ -183,18 +178,7 @@ public final class ModelBundle implements AutoCloseable {
                 AtomicFiles.write(tmp.resolve(PROVENANCE), utf8(Json.write(provenance)));
             }
             AtomicFiles.write(tmp.resolve(MANIFEST), utf8(Json.write(new Manifest(SCHEMA_VERSION))));
-            Path old = null;
-            if (Files.exists(target)) {
-                old = parent.resolve("." + target.getFileName() + "." + token + ".old");
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            if (old != null) {
-                FileTrees.delete(old);
-            }
-        } finally {
-            FileTrees.delete(tmp);
-        }
+        });
     }
 
     /**

@@ -68,30 +68,75 @@ public final class Checkpoints {
         return dir.resolve(String.format("step-%08d", step));
     }
 
-    /** Writes a checkpoint atomically and prunes old ones; returns its folder. */
+    /**
+     * Writes a checkpoint atomically and prunes old ones; returns its folder.
+     *
+     * @throws IOException if it cannot be written (a full disk, a folder that became read-only):
+     *     the half-written temporary folder is removed, the previous checkpoints are untouched,
+     *     and the message says which one a {@code --resume} will continue from
+     */
     public Path save(ClipModel model, AdamW optimizer, TrainState state, Provenance provenance)
             throws IOException {
         Path target = pathOf(state.step());
         Path tmp = dir.resolve(".tmp-" + target.getFileName() + "-" + ProcessHandle.current().pid());
-        FileTrees.delete(tmp);
-        Files.createDirectories(tmp);
-        OpenClipWeights.save(model, tmp.resolve(MODEL));
-        optimizer.saveState(tmp.resolve(OPTIMIZER));
-        AtomicFiles.write(tmp.resolve(PROVENANCE), Json.write(provenance).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Map<String, String> sums = new LinkedHashMap<>();
-        for (String f : List.of(MODEL, OPTIMIZER, PROVENANCE)) {
-            sums.put(f, sha256(tmp.resolve(f)));
+        try {
+            FileTrees.delete(tmp);
+            Files.createDirectories(tmp);
+            OpenClipWeights.save(model, tmp.resolve(MODEL));
+            optimizer.saveState(tmp.resolve(OPTIMIZER));
+            AtomicFiles.write(tmp.resolve(PROVENANCE), Json.write(provenance).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Map<String, String> sums = new LinkedHashMap<>();
+            for (String f : List.of(MODEL, OPTIMIZER, PROVENANCE)) {
+                sums.put(f, sha256(tmp.resolve(f)));
+            }
+            TrainState sealed = state.withSha256(sums);
+            AtomicFiles.write(tmp.resolve(STATE), Json.write(sealed).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            fsyncDirectory(tmp);
+            if (Files.exists(target)) {                         // a re-run of the same step
+                FileTrees.delete(target);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                FileTrees.delete(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw new IOException(String.format("cannot write checkpoint %s in %s (%s); %s; free "
+                    + "space or make the folder writable, then continue with --resume",
+                    target.getFileName(), dir, describe(e), previousOf(state.step())), e);
         }
-        TrainState sealed = state.withSha256(sums);
-        AtomicFiles.write(tmp.resolve(STATE), Json.write(sealed).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        fsyncDirectory(tmp);
-        if (Files.exists(target)) {                         // a re-run of the same step
-            FileTrees.delete(target);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         fsyncDirectory(dir);
         prune();
         return target;
+    }
+
+    /** An I/O failure in words: the file and the reason. */
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** Which checkpoint a resume would use, for messages; never fails. */
+    private String previousOf(long step) {
+        long best = -1;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                long s = stepOf(p);
+                if (s >= 0 && s < step && s > best) {
+                    best = s;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "the earlier checkpoints are untouched";
+        }
+        return best < 0 ? "there is no earlier checkpoint (a --resume starts from step 0)"
+                : "the previous checkpoint " + pathOf(best).getFileName() + " is intact";
     }
 
     /** A checkpoint found on disk whose checksums verified. */

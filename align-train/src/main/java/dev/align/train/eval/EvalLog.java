@@ -19,6 +19,7 @@ import java.util.List;
  */
 final class EvalLog implements AutoCloseable {
 
+    private final Path file;
     private final BufferedWriter out;
     private final List<EvalResult> history = new ArrayList<>();
 
@@ -40,15 +41,22 @@ final class EvalLog implements AutoCloseable {
         }
         AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n"))
                 .getBytes(StandardCharsets.UTF_8));
+        this.file = file;
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
     }
 
+    /** Appends one result; a full disk fails naming the file (a cut line is dropped on resume). */
     void log(EvalResult r) throws IOException {
-        out.write(Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(r));
-        out.write('\n');
-        out.flush();
+        try {
+            out.write(Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(r));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new IOException(String.format("cannot append the evaluation of step %s to %s: %s",
+                    r.step(), file, e.getMessage()), e);
+        }
         history.add(r);
     }
 

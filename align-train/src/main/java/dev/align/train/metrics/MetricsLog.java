@@ -18,6 +18,7 @@ import java.util.List;
  */
 public final class MetricsLog implements AutoCloseable {
 
+    private final Path file;
     private final BufferedWriter out;
     private final List<StepMetrics> history = new ArrayList<>();
 
@@ -46,15 +47,26 @@ public final class MetricsLog implements AutoCloseable {
         }
         AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n"))
                 .getBytes(StandardCharsets.UTF_8));
+        this.file = file;
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
-    /** Appends one step. */
+    /**
+     * Appends one step.
+     *
+     * @throws IOException if the line cannot be written (a full disk); the message names the file.
+     *     A line cut short is dropped when the run resumes.
+     */
     public void log(StepMetrics m) throws IOException {
-        out.write(Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(m));
-        out.write('\n');
-        out.flush();
+        try {
+            out.write(Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(m));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new IOException(String.format("cannot append step %s to %s: %s", m.step(), file,
+                    e.getMessage()), e);
+        }
         history.add(m);
     }
 

@@ -1,10 +1,9 @@
 package dev.align.train.metrics;
 
+import dev.align.core.io.AtomicFiles;
 import dev.align.train.eval.EvalResult;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -48,10 +47,10 @@ public final class TrainingPlot {
         if (!evaluations.isEmpty()) {
             charts.add(evaluationChart(evaluations));
         }
-        String tmp = file + ".tmp";                              // XChart appends ".png"
-        BitmapEncoder.saveBitmap(charts, charts.size(), 1, tmp, BitmapEncoder.BitmapFormat.PNG);
-        Files.move(Path.of(tmp + ".png"), file, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        // Rendered into AtomicFiles' stream: XChart's file variant goes through java.io.File,
+        // leaves a half-written "*.tmp.png" when the disk fills, and ignores the Path's file system.
+        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(charts, charts.size(), 1, out,
+                BitmapEncoder.BitmapFormat.PNG));
     }
 
     /**
