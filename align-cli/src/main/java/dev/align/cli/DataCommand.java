@@ -86,6 +86,11 @@ final class DataCommand {
                         + "Default: ${DEFAULT-VALUE}.")
         int contextLength;
 
+        @Option(names = "--multilingual",
+                description = "Keep combining marks (the vowel signs of Devanagari, Thai, ...) "
+                        + "inside words instead of cutting words at them as CLIP's pattern does.")
+        boolean multilingual;
+
         @Override
         public Integer call() throws IOException {
             List<String> captions = new ArrayList<>();
@@ -102,7 +107,8 @@ final class DataCommand {
                 }
             }
             Checks.checkArgument(!captions.isEmpty(), "no captions in %s", shards);
-            BpeTokenizer.train(captions, vocabSize, contextLength).save(out);
+            BpeTokenizer.train(captions, vocabSize, contextLength, multilingual
+                    ? BpeTokenizer.Words.MULTILINGUAL : BpeTokenizer.Words.CLIP).save(out);
             System.out.printf(Locale.ROOT, "tokenizer: %s (%d ids, context %d) from %d captions%n",
                     out, vocabSize, contextLength, captions.size());
             return 0;

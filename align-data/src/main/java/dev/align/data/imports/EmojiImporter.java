@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.data.image.ImageDecodeException;
 import dev.align.data.image.ImageDecoder;
 import dev.align.data.internal.Seeds;
+import dev.align.data.text.BpeTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,8 @@ import java.util.SplittableRandom;
  * ({@code no_cldr_label_<lang>}). Beside {@code labels.txt} (English) it writes
  * {@code labels.<lang>.txt}, and in {@code eval/} {@code classnames.<lang>.txt} (the same
  * folders named in each language) and {@code templates.<lang>.txt} (English: the caption forms;
- * other languages: {@code {}}). Without a language list the import is the English one it always
+ * other languages: {@code {}}). The tokenizer is trained on the mixture with combining marks
+ * kept inside words ({@link BpeTokenizer.Words#MULTILINGUAL}). Without a language list the import is the English one it always
  * was, with no {@code lang} key.
  */
 public final class EmojiImporter implements Importer {
@@ -170,6 +172,9 @@ public final class EmojiImporter implements Importer {
         Map<String, String> folderOfLabel = new HashMap<>();
         List<String> written = new ArrayList<>();
         try (ImportSink sink = new ImportSink(kind(), options, listener, order.size())) {
+            if (languages != null) {
+                sink.tokenizerWords(BpeTokenizer.Words.MULTILINGUAL);  // Hindi and Thai vowel signs
+            }
             for (int i = 0; i < order.size() && !sink.full(); i++) {
                 Item item = order.get(i);
                 String what = item.style() + " " + item.hexcode();

@@ -73,6 +73,7 @@ final class ImportSink implements AutoCloseable {
     private final long start = System.nanoTime();
     private ShardWriter writer;
     private List<String> evalTemplates;
+    private BpeTokenizer.Words words = BpeTokenizer.Words.CLIP;
     private List<String> labels;
     private long written;
     private long skippedTotal;
@@ -120,6 +121,11 @@ final class ImportSink implements AutoCloseable {
         this.spool = shuffle ? new SampleSpool(out, memoryLimitBytes) : null;
         this.writer = shuffle ? null : new ShardWriter(out, options.shardSize());
         this.evalTemp = out.resolve(".eval-" + UUID.randomUUID() + ".tmp");
+    }
+
+    /** How the tokenizer trained at {@link #finish()} cuts captions into words (default CLIP's). */
+    void tokenizerWords(BpeTokenizer.Words words) {
+        this.words = words;
     }
 
     /** Whether the sample limit is reached (importers stop visiting items then). */
@@ -267,7 +273,7 @@ final class ImportSink implements AutoCloseable {
             }
             Path out = options.out();
             BpeTokenizer tokenizer = BpeTokenizer.train(captions, options.vocabSize(),
-                    options.contextLength());
+                    options.contextLength(), words);
             Path tokenizerFile = out.resolve("tokenizer.json");
             tokenizer.save(tokenizerFile);
             if (labels != null) {
