@@ -99,11 +99,16 @@ public final class InferenceEncoder implements AutoCloseable {
                 tc.activation());
         int w = vc.width();
         int pp = 3 * vc.patchSize() * vc.patchSize();
-        this.patchWeightT = keep(array(p, "visual.conv1.weight").reshape(w, pp).transpose());
+        // Intermediates are closed here: made in the model's manager, they would outlive this
+        // encoder (one embedder per evaluation during training would leak them every time).
+        try (NDArray flat = array(p, "visual.conv1.weight").reshape(w, pp)) {
+            this.patchWeightT = keep(flat.transpose());
+        }
         NDArray pos = array(p, "visual.positional_embedding");
-        try (NDArray first = pos.get(new NDIndex("0:1"))) {
-            this.clsRow = keep(array(p, "visual.class_embedding").reshape(1, w).add(first)
-                    .reshape(1, 1, w));
+        try (NDArray first = pos.get(new NDIndex("0:1"));
+                NDArray cls = array(p, "visual.class_embedding").reshape(1, w);
+                NDArray sum = cls.add(first)) {
+            this.clsRow = keep(sum.reshape(1, 1, w));
         }
         this.patchPositions = keep(pos.get(new NDIndex("1:")));
         this.lnPostWeight = array(p, "visual.ln_post.weight");

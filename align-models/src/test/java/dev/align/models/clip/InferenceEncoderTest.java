@@ -136,6 +136,23 @@ class InferenceEncoderTest {
         }
     }
 
+    @Test
+    void openingAndClosingEncodersLeavesTheModelsArraysAsTheyWere() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ClipModel model = ClipModel.create(config(2, true, Activation.GELU), manager,
+                    DataType.FLOAT32, 5);
+            int before = manager.getManagedArrays().size();
+            for (int i = 0; i < 5; i++) {               // one encoder per evaluation in training
+                try (InferenceEncoder fast = new InferenceEncoder(model);
+                        NDManager call = manager.newSubManager()) {
+                    fast.encodeImages(call.zeros(new Shape(1, 3, 16, 16)));
+                }
+            }
+            assertEquals(before, manager.getManagedArrays().size(),
+                    "arrays left in the model's manager");
+        }
+    }
+
     /**
      * {@code b} CLIP-like rows of width {@code T = contextLength}: start 1, body ids, end of text
      * (the largest id, {@code V - 1}) at a random position, then the pad id.
