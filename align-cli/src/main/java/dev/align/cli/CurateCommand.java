@@ -36,6 +36,12 @@ import picocli.CommandLine.Option;
             "  metaclip:metadata=FILE[,t=20000][,seed=0]  MetaCLIP matching and balancing "
                     + "(metadata: one entry per line, or MetaCLIP's metadata.json; build one with "
                     + "'curate metadata').",
+            "  metaclip2:metadata=DIR[,t=20000][,seed=0]  MetaCLIP 2: each caption's language "
+                    + "from its script, else the lang its .json records; matched against "
+                    + "DIR/LANG.txt (Chinese, Japanese, Thai, ... segmented into words); each "
+                    + "language balanced with the t that keeps the English tail share of t "
+                    + "(languages.json reports them; build DIR with 'curate metadata "
+                    + "--by-language').",
             "  dfn:model=DIR,top=FRACTION|threshold=SCORE[,batchSize=64]  DFN / CLIP-score filter: "
                     + "cosine of the model folder's embeddings (DIR must hold tokenizer.json).",
             "Example: --steps align-rules,metaclip:metadata=meta.txt,t=20000,dfn:model=runs/filter/model,top=0.15",
@@ -108,13 +114,43 @@ final class CurateCommand implements Callable<Integer> {
                 description = "Minimum occurrences of a bigram (default: ${DEFAULT-VALUE}).")
         long minBigramCount;
 
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The metadata file.")
+        @Option(names = "--out", required = true, paramLabel = "FILE",
+                description = "The metadata file (a folder with --by-language).")
         Path out;
+
+        @Option(names = "--by-language", paramLabel = "en,de,ja",
+                description = "With --captions shards: one list per language, OUT/LANG.txt, from "
+                        + "the captions of that language (its script, else the lang of the "
+                        + "sample's .json), scripts without spaces segmented into words; for the "
+                        + "metaclip2 step.")
+        String byLanguage;
 
         @Override
         public Integer call() throws IOException {
             Checks.checkArgument((vocabulary == null) != (captions == null),
                     "give either --vocabulary FILE or --captions SOURCE");
+            if (byLanguage != null) {
+                Checks.checkArgument(captions != null && captions.endsWith(".tar"),
+                        "--by-language needs --captions SHARDS (their .json records the lang)");
+                List<String> texts = new ArrayList<>();
+                List<String> langs = new ArrayList<>();
+                try (ShardReader r = ShardReader.open(ShardReaderOptions.of(captions), 0)) {
+                    while (r.hasNext()) {
+                        Sample s = r.next();
+                        texts.add(s.caption());
+                        langs.add(dev.align.curation.worldwide.WorldwideCuration
+                                .recordedLanguage(s.members().get("json")));
+                    }
+                }
+                var lists = dev.align.curation.worldwide.WorldwideMetadata.fromCaptions(texts,
+                        langs, new java.util.TreeSet<>(EvalCommand.parseLanguages(byLanguage)),
+                        minUnigramCount, minBigramCount);
+                dev.align.curation.worldwide.WorldwideMetadata.write(lists, out);
+                lists.forEach((lang, entries) -> System.err.printf(Locale.ROOT,
+                        "curate metadata: %s: %d entries%n", lang, entries.size()));
+                System.err.println("curate metadata: lists written to " + out);
+                return 0;
+            }
             List<String> entries = vocabulary != null ? Metadata.fromVocabulary(Metadata.read(vocabulary))
                     : Metadata.fromCaptions(readCaptions(captions), minUnigramCount, minBigramCount);
             Metadata.write(entries, out);

@@ -21,7 +21,14 @@ final class DataCache {
         String env = System.getenv("ALIGN_CACHE");
         Path root = env != null && !env.isBlank() ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "align");
-        return root.resolve(kind);
+        return root.resolve(kind.equals(EMOJI_LANGUAGES) ? "emoji" : kind);
+    }
+
+    /** The emoji captions' other languages: fetched into the emoji cache, with their own marker. */
+    static final String EMOJI_LANGUAGES = "emoji-languages";
+
+    private static String marker(String kind) {
+        return kind.equals(EMOJI_LANGUAGES) ? ".languages-complete" : ".complete";
     }
 
     /**
@@ -34,7 +41,7 @@ final class DataCache {
      */
     static Path ensure(String kind, boolean fetch) throws IOException {
         Path folder = folder(kind);
-        if (Files.isRegularFile(folder.resolve(".complete"))) {
+        if (Files.isRegularFile(folder.resolve(marker(kind)))) {
             return folder;
         }
         String how = "run 'tools/fetch/fetch " + kind + "' from the align repository (it fills "
@@ -60,7 +67,7 @@ final class DataCache {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching " + kind, e);
         }
-        if (status != 0 || !Files.isRegularFile(folder.resolve(".complete"))) {
+        if (status != 0 || !Files.isRegularFile(folder.resolve(marker(kind)))) {
             throw new IOException(script + " " + kind + " failed (exit status " + status
                     + "); see its messages above");
         }

@@ -4,6 +4,7 @@ import dev.align.core.Checks;
 import dev.align.core.json.Json;
 import dev.align.core.progress.ProgressLine;
 import dev.align.data.imports.EmojiImporter;
+import dev.align.data.imports.EmojiLabels;
 import dev.align.data.imports.FashionMnistImporter;
 import dev.align.data.imports.ImageFolderImporter;
 import dev.align.data.imports.ImportOptions;
@@ -85,6 +86,11 @@ final class DataCommand {
                         + "Default: ${DEFAULT-VALUE}.")
         int contextLength;
 
+        @Option(names = "--multilingual",
+                description = "Keep combining marks (the vowel signs of Devanagari, Thai, ...) "
+                        + "inside words instead of cutting words at them as CLIP's pattern does.")
+        boolean multilingual;
+
         @Override
         public Integer call() throws IOException {
             List<String> captions = new ArrayList<>();
@@ -101,7 +107,8 @@ final class DataCommand {
                 }
             }
             Checks.checkArgument(!captions.isEmpty(), "no captions in %s", shards);
-            BpeTokenizer.train(captions, vocabSize, contextLength).save(out);
+            BpeTokenizer.train(captions, vocabSize, contextLength, multilingual
+                    ? BpeTokenizer.Words.MULTILINGUAL : BpeTokenizer.Words.CLIP).save(out);
             System.out.printf(Locale.ROOT, "tokenizer: %s (%d ids, context %d) from %d captions%n",
                     out, vocabSize, contextLength, captions.size());
             return 0;
@@ -194,6 +201,15 @@ final class DataCommand {
                 description = "emoji only: google, twitter or both. Default ${DEFAULT-VALUE}.")
         String style;
 
+        @Option(names = "--languages", paramLabel = "en,de,ja",
+                description = "emoji: caption every drawing once per language (CLDR labels and "
+                        + "tags of emojibase-data, 28 languages; each sample's .json records "
+                        + "its lang); openmoji: also name the eval/ classes in each language "
+                        + "(eval/classnames.LANG.txt). Fetched by tools/fetch/fetch "
+                        + "emoji-languages. Give --vocab-size for the mixture (and a model "
+                        + "whose text.vocabSize fits it).")
+        String languages;
+
         @Option(names = "--background", paramLabel = "RRGGBB", defaultValue = "FFFFFF",
                 description = "Colour under transparent pixels (hex). Default ${DEFAULT-VALUE}.")
         String background;
@@ -220,10 +236,14 @@ final class DataCommand {
             Importer importer = switch (k) {
                 case "synthetic" -> new SyntheticImporter(evalPerClass < 0
                         ? SyntheticImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);
-                case "emoji" -> new EmojiImporter(source(k), parseStyle(style),
-                        evalPerClass < 0 ? Integer.MAX_VALUE : evalPerClass);
+                case "emoji" -> new EmojiImporter(languages == null ? source(k)
+                        : languageSource(), parseStyle(style),
+                        evalPerClass < 0 ? Integer.MAX_VALUE : evalPerClass,
+                        languages == null ? null : EmojiLabels.parseLanguages(languages));
                 case "openmoji" -> new OpenMojiImporter(source(k),
-                        evalPerClass < 0 ? Integer.MAX_VALUE : evalPerClass);
+                        evalPerClass < 0 ? Integer.MAX_VALUE : evalPerClass,
+                        languages == null ? null : languageSource().resolve("emojibase-data"),
+                        languages == null ? null : EmojiLabels.parseLanguages(languages));
                 case "openclipart" -> new OpenClipartImporter(source(k));
                 case "mdi" -> new MdiImporter(source(k));
                 case "fashion-mnist" -> new FashionMnistImporter(source(k), evalPerClass < 0
@@ -244,6 +264,15 @@ final class DataCommand {
 
         private Path source(String k) throws IOException {
             return source != null ? source : DataCache.ensure(k, !noFetch);
+        }
+
+        /** The emoji cache with its other languages (--source for emoji: that folder). */
+        private Path languageSource() throws IOException {
+            if (source != null && kind.equalsIgnoreCase("emoji")) {
+                return source;
+            }
+            DataCache.ensure("emoji", !noFetch);
+            return DataCache.ensure("emoji-languages", !noFetch);
         }
 
         private static EmojiImporter.Style parseStyle(String s) {

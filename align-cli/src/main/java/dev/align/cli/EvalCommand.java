@@ -11,6 +11,7 @@ import dev.align.eval.retrieval.RecallAtK;
 import dev.align.eval.retrieval.Retrieval;
 import dev.align.eval.retrieval.RetrievalEvaluator;
 import dev.align.eval.retrieval.RetrievalReport;
+import dev.align.eval.zeroshot.MultilingualZeroShot;
 import dev.align.eval.zeroshot.Templates;
 import dev.align.eval.zeroshot.ZeroShotClassifier;
 import dev.align.eval.zeroshot.ZeroShotEvaluator;
@@ -74,6 +75,15 @@ final class EvalCommand {
             List<String> plots) {}
 
     /**
+     * The JSON report of a zero-shot run in several languages.
+     *
+     * @param languages the language codes, in the order given
+     * @param datasets per data set, each language's top-1/top-5 on the classes all of them name
+     */
+    record MultilingualZeroShotRun(int schemaVersion, String task, String model,
+            List<String> languages, String classes, List<MultilingualZeroShot.Report> datasets) {}
+
+    /**
      * The JSON report of a retrieval run.
      *
      * @param meanRecallAt1 mean over data sets of each one's mean recall@1 (the summary line)
@@ -111,9 +121,20 @@ final class EvalCommand {
                 description = "JSON report; plots go beside it (default: ${DEFAULT-VALUE}).")
         Path report;
 
+        @Option(names = "--languages", paramLabel = "en,de,ja",
+                description = "Score each language side by side on the same images: class names "
+                        + "from each folder's classnames.LANG.txt and templates from its "
+                        + "templates.LANG.txt ('{}' when absent), as ./align data import "
+                        + "emoji|openmoji --languages writes them; only the classes every "
+                        + "language names are evaluated. --templates does not apply.")
+        String languages;
+
         @Override
         public Integer call() throws IOException {
             List<String> classList = classes == null ? null : ImageFolder.readNameList(classes);
+            if (languages != null) {
+                return multilingual(classList);
+            }
             List<ImageFolder> folders = new ArrayList<>();
             List<String> templateSets = new ArrayList<>();
             List<List<String>> templateLists = new ArrayList<>();
@@ -164,6 +185,65 @@ final class EvalCommand {
             out.println("report: " + report);
             return 0;
         }
+
+        private int multilingual(List<String> classList) throws IOException {
+            List<String> codes = parseLanguages(languages);
+            List<ImageFolder> folders = new ArrayList<>();
+            List<List<MultilingualZeroShot.Language>> perFolder = new ArrayList<>();
+            for (Path d : data) {
+                ImageFolder f = ImageFolder.open(d);
+                folders.add(classList == null ? f : f.onlyClasses(classList));
+                List<MultilingualZeroShot.Language> langs = new ArrayList<>();
+                for (String code : codes) {
+                    langs.add(MultilingualZeroShot.read(d, code));   // fail before loading
+                }
+                perFolder.add(langs);
+            }
+            List<String> names = datasetNames(data);
+            List<MultilingualZeroShot.Report> reports = new ArrayList<>();
+            try (ClipEmbedder clip = open()) {
+                for (int i = 0; i < folders.size(); i++) {
+                    reports.add(MultilingualZeroShot.evaluate(names.get(i), folders.get(i), clip,
+                            clip, perFolder.get(i), Math.max(batch, 256),
+                            progress("zero-shot " + names.get(i), "images")));
+                }
+            }
+            return multilingualReport(reports, new MultilingualZeroShotRun(SCHEMA_VERSION,
+                    "zero-shot-multilingual", model.toString(), codes,
+                    classes == null ? null : classes.toString(), reports), report);
+        }
+    }
+
+    /** "en, de,ja" as a list of distinct codes; names a blank list. */
+    static List<String> parseLanguages(String commaSeparated) {
+        List<String> out = new ArrayList<>();
+        for (String part : commaSeparated.split(",")) {
+            String code = part.strip();
+            if (!code.isEmpty() && !out.contains(code)) {
+                out.add(code);
+            }
+        }
+        dev.align.core.Checks.checkArgument(!out.isEmpty(),
+                "--languages '%s' names no language: give codes such as en,de,ja", commaSeparated);
+        return out;
+    }
+
+    /** Writes the per-language table and report of {@code --languages}. */
+    private static int multilingualReport(List<MultilingualZeroShot.Report> reports,
+            MultilingualZeroShotRun run, Path report) throws IOException {
+        PrintStream out = System.out;
+        out.printf(Locale.ROOT, "%-24s %-8s %8s %8s %8s %8s %8s  %s%n", "dataset", "language",
+                "classes", "images", "skipped", "top-1", "top-5", "templates (tied names)");
+        for (MultilingualZeroShot.Report r : reports) {
+            for (MultilingualZeroShot.LanguageScore l : r.languages()) {
+                out.printf(Locale.ROOT, "%-24s %-8s %8d %8d %8d %7.2f%% %7.2f%%  %d (%d)%n",
+                        r.dataset(), l.language(), r.classes(), r.images(), r.failed(),
+                        100 * l.top1(), 100 * l.top5(), l.templates(), l.duplicateNames());
+            }
+        }
+        AtomicFiles.write(report, Json.write(run).getBytes(StandardCharsets.UTF_8));
+        out.println("report: " + report);
+        return 0;
     }
 
     @Command(name = "retrieval", mixinStandardHelpOptions = true,

@@ -75,6 +75,42 @@ class CurateCommandTest {
         assertTrue(Files.exists(out.resolve("entry-histogram.png")));
     }
 
+    /** Per-language metadata from a pool's own captions, then MetaCLIP 2 over that pool. */
+    @Test
+    void buildsMetadataPerLanguageThenCuratesWithMetaclip2() throws Exception {
+        Path pool = dir.resolve("pool");
+        String[][] captions = {{"en", "red apple"}, {"en", "red heart"}, {"de", "roter Apfel"},
+            {"ja", "赤いリンゴ"}, {"th", "หน้ายิ้ม"}};
+        try (ShardWriter w = new ShardWriter(pool, 10)) {
+            for (int i = 0; i < 20; i++) {
+                String[] c = captions[i % captions.length];
+                w.write(String.format("%04d", i), "png", png(i), c[1],
+                        "{\"lang\":\"" + c[0] + "\"}");
+            }
+        }
+        Path metadata = dir.resolve("metadata");
+        int[] status = new int[1];
+        String[] log = runCapturing(status, "curate", "metadata", "--captions",
+                pool + "/{00000..00001}.tar", "--by-language", "en,de,ja,th",
+                "--min-unigram-count", "2", "--min-bigram-count", "2", "--out", metadata.toString());
+        assertEquals(0, status[0], String.join("\n", log));
+        assertEquals(List.of("red", "apple", "heart", "red apple", "red heart"),
+                Files.readAllLines(metadata.resolve("en.txt")));
+        assertTrue(Files.readAllLines(metadata.resolve("ja.txt"), StandardCharsets.UTF_8)
+                .contains("リンゴ"), "Japanese entries are words, not whole captions");
+        Path out = dir.resolve("out");
+        log = runCapturing(status, "curate", "--pool", pool + "/{00000..00001}.tar",
+                "--steps", "metaclip2:metadata=" + metadata + ",t=100", "--threads", "1",
+                "--out", out.toString());
+        assertEquals(0, status[0], String.join("\n", log));
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals(20, summary.get("pairsOut").asInt(), "t = 100: every entry is in the tail");
+        JsonNode first = new ObjectMapper().readTree(Files.readAllLines(
+                out.resolve("decisions.jsonl")).get(3));
+        assertEquals("ja", first.get("lang").asText());
+        assertTrue(Files.exists(out.resolve("languages.json")));
+    }
+
     @Test
     void aMistakeInTheStepsExitsWithTwoAndSaysWhat() {
         int[] status = new int[1];

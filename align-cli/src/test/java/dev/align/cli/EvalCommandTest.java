@@ -160,6 +160,39 @@ class EvalCommandTest {
         assertTrue(r[1].contains("templates.txt (2)"), r[1]);
     }
 
+    /** --languages: one row per language, scored on the classes every language names. */
+    @Test
+    void zeroShotPerLanguageSideBySide() throws IOException {
+        Path root = dir.resolve("emoji-eval");
+        for (String c : List.of("1F34E", "1F436", "1F98A")) {
+            Files.createDirectories(root.resolve(c));
+            Files.write(root.resolve(c).resolve("0.png"), png(Color.RED, 8, 8));
+        }
+        Files.writeString(root.resolve("classnames.txt"), "1F34E\tred apple\n1F436\tdog face\n"
+                + "1F98A\tfox\n");
+        Files.writeString(root.resolve("classnames.en.txt"), "1F34E\tred apple\n"
+                + "1F436\tdog face\n1F98A\tfox\n");
+        Files.writeString(root.resolve("classnames.th.txt"), "1F34E\tแอปเปิ้ลแดง\n"
+                + "1F436\tหน้าสุนัข\n", StandardCharsets.UTF_8);
+        Files.writeString(root.resolve("templates.en.txt"), "{}\nan emoji of {}\n");
+        Path report = dir.resolve("languages.json");
+        String[] r = run("eval", "zero-shot", "--model", model.toString(), "--data",
+                root.toString(), "--languages", "en, th", "--report", report.toString());
+        assertEquals("0", r[0], r[1]);
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertEquals("zero-shot-multilingual", json.get("task").asText());
+        JsonNode d = json.get("datasets").get(0);
+        assertEquals(2, d.get("classes").asInt(), "fox has no Thai name");
+        assertEquals("en", d.get("languages").get(0).get("language").asText());
+        assertEquals(2, d.get("languages").get(0).get("templates").asInt());
+        assertEquals("th", d.get("languages").get(1).get("language").asText());
+        assertEquals(1, d.get("languages").get(1).get("templates").asInt());
+        assertTrue(r[1].contains("emoji-eval") && r[1].contains(" th "), r[1]);
+        r = run("eval", "zero-shot", "--model", model.toString(), "--data", root.toString(),
+                "--languages", "en,fr", "--report", report.toString());
+        assertEquals("2", r[0]);
+    }
+
     @Test
     void retrievalOnShardsCountsCaptionsAndRecallsGrowWithK() throws IOException {
         Path shards = dir.resolve("shards");

@@ -18,6 +18,10 @@ import dev.align.curation.metaclip.PairIds;
 import dev.align.curation.rules.AlignRules;
 import dev.align.curation.rules.ImageFacts;
 import dev.align.curation.rules.RuleHit;
+import dev.align.curation.worldwide.WorldwideCuration;
+import dev.align.curation.worldwide.WorldwideDecision;
+import dev.align.curation.worldwide.WorldwideMatcher;
+import dev.align.curation.worldwide.WorldwideMetadata;
 import dev.align.data.image.ImageDecodeException;
 import dev.align.data.image.ImageDecoder;
 import dev.align.data.image.ImageSize;
@@ -69,9 +73,14 @@ import org.slf4j.LoggerFactory;
  * ({@code droppedBy} is the first step that dropped the pair, {@code null} when kept;
  * {@code reason} is {@code kept} or that step's reason; {@code ruleHits} every ALIGN rule broken,
  * {@code entries} the matched metadata entry ids, {@code keepProbability} and {@code keptByEntry}
- * MetaCLIP's, {@code score} the DFN cosine: each {@code null} when its step did not see the pair);
+ * MetaCLIP's, {@code score} the DFN cosine: each {@code null} when its step did not see the pair;
+ * with a {@code metaclip2} step also {@code lang}, {@code langSource} ({@code identified},
+ * {@code recorded} or {@code none}) and {@code t}, the language's threshold, with {@code entries}
+ * then ids in that language's list);
  * {@code OUT/summary.json} ({@link CurationSummary}), written last; and, with a {@code metaclip}
- * step, {@code OUT/entry-histogram.png} ({@link EntryHistogramPlot}).
+ * step, {@code OUT/entry-histogram.png} ({@link EntryHistogramPlot}); with a {@code metaclip2}
+ * step, {@code OUT/languages.json} (the English tail share, and per language its pairs, how many
+ * were identified by script, matched and kept, and its {@code t}).
  *
  * <p><b>Interruptions.</b> A curation restarts cleanly rather than resuming: it marks its output
  * folder with {@value #INCOMPLETE} before writing anything and removes the mark after
@@ -93,6 +102,8 @@ public final class CurationPipeline {
     public static final String SUMMARY = "summary.json";
     /** Name of the MetaCLIP entry histogram in the output folder. */
     public static final String HISTOGRAM = "entry-histogram.png";
+    /** Name of the per-language report of a {@code metaclip2} step in the output folder. */
+    public static final String LANGUAGES = "languages.json";
     /** Name of the folder of curated shards in the output folder. */
     public static final String SHARDS = "shards";
     /** Marks an output folder whose curation has not finished (see the class comment). */
@@ -146,6 +157,7 @@ public final class CurationPipeline {
                 case ALIGN_RULES -> alignRules(p, s, step);
                 case METACLIP -> metaclip(p, s, step, out);
                 case DFN -> dfn(p, s, step, options);
+                case METACLIP2 -> metaclip2(p, s, step, out);
             };
             StepSummary summary = new StepSummary(step.kind().label(), in, p.alive(), dropped,
                     (System.nanoTime() - t0) / 1e9);
@@ -233,6 +245,8 @@ public final class CurationPipeline {
         final List<String> keys = new ArrayList<>();
         final List<String> shards = new ArrayList<>();
         final List<String> captions = new ArrayList<>();
+        /** The {@code lang} each sample's .json records, or null. */
+        final List<String> recorded = new ArrayList<>();
         final List<ImageFacts> images = new ArrayList<>();
         /** Ordinals (in the reader's stream of valid samples) that are pairs, not duplicates. */
         final BitSet accepted = new BitSet();
@@ -244,6 +258,9 @@ public final class CurationPipeline {
         double[] keepProbability;
         int[] keptByEntry;
         float[] score;
+        String[] language;        // metaclip2: the language curated in, its source, its t
+        String[] languageSource;
+        long[] threshold;
 
         int size() {
             return keys.size();
@@ -261,6 +278,9 @@ public final class CurationPipeline {
             keptByEntry = new int[n];
             score = new float[n];
             Arrays.fill(score, Float.NaN);
+            language = new String[n];
+            languageSource = new String[n];
+            threshold = new long[n];
         }
 
         long alive() {
@@ -306,6 +326,7 @@ public final class CurationPipeline {
                 p.keys.add(s.key());
                 p.shards.add(s.shard());
                 p.captions.add(s.caption());
+                p.recorded.add(WorldwideCuration.recordedLanguage(s.members().get("json")));
                 if (needImages) {
                     ImageSize size;
                     try {
@@ -405,6 +426,70 @@ public final class CurationPipeline {
         return dropped;
     }
 
+    /**
+     * One language's line of {@code languages.json}.
+     *
+     * @param language the language code ({@code "none"} for captions without one)
+     * @param pairs pairs curated in it
+     * @param identified of those, how many by their script rather than their record
+     * @param matched pairs that matched its metadata
+     * @param kept pairs kept
+     * @param t its threshold (0: nothing matched)
+     */
+    record LanguageLine(String language, long pairs, long identified, long matched, long kept,
+            long t) {}
+
+    /** {@code languages.json}: the English tail share and each language's numbers. */
+    record LanguageReport(long englishT, double tailShare, List<LanguageLine> languages) {}
+
+    private Map<String, Long> metaclip2(Pool p, int step, StepConfig cfg, Path out)
+            throws IOException {
+        var mc = cfg.metaclip2();
+        WorldwideMatcher matcher = WorldwideMatcher.build(
+                WorldwideMetadata.read(Path.of(mc.metadata())));
+        int[] alive = p.aliveIndices();
+        List<String> captions = new ArrayList<>(alive.length);
+        List<String> recorded = new ArrayList<>(alive.length);
+        long[] ids = new long[alive.length];
+        for (int k = 0; k < alive.length; k++) {
+            captions.add(p.captions.get(alive[k]));
+            recorded.add(p.recorded.get(alive[k]));
+            ids[k] = PairIds.of(p.keys.get(alive[k]));
+        }
+        WorldwideCuration.Result r = WorldwideCuration.curate(captions, recorded, ids, matcher,
+                mc.t(), mc.seed());
+        Map<String, Long> dropped = new TreeMap<>();
+        Map<String, long[]> lines = new TreeMap<>();   // pairs, identified, matched, kept, t
+        for (int k = 0; k < alive.length; k++) {
+            int i = alive[k];
+            WorldwideDecision d = r.decisions().get(k);
+            p.entries[i] = r.matches().get(k);
+            p.keepProbability[i] = d.decision().keepProbability();
+            p.keptByEntry[i] = d.decision().keptByEntry();
+            p.language[i] = d.language();
+            p.languageSource[i] = d.languageSource().label();
+            p.threshold[i] = d.threshold();
+            long[] line = lines.computeIfAbsent(d.language() == null ? "none" : d.language(),
+                    l -> new long[5]);
+            line[0]++;
+            line[1] += d.languageSource() == dev.align.curation.worldwide.LanguageGuess.Source
+                    .IDENTIFIED ? 1 : 0;
+            line[2] += r.matches().get(k).length > 0 ? 1 : 0;
+            line[3] += d.decision().kept() ? 1 : 0;
+            line[4] = d.threshold();
+            if (!d.decision().kept()) {
+                p.drop(i, step, d.decision().reason().label(), dropped);
+            }
+        }
+        List<LanguageLine> report = new ArrayList<>();
+        lines.forEach((lang, l) -> report.add(new LanguageLine(lang, l[0], l[1], l[2], l[3], l[4])));
+        AtomicFiles.write(out.resolve(LANGUAGES), Json.write(new LanguageReport(mc.t(),
+                r.balancer().tailShare(), report)).getBytes(StandardCharsets.UTF_8));
+        log.printf(Locale.ROOT, "curate: metaclip2 English t=%d keeps tail share p=%.4f; t per "
+                + "language %s%n", mc.t(), r.balancer().tailShare(), r.balancer().thresholds());
+        return dropped;
+    }
+
     private Map<String, Long> dfn(Pool p, int step, StepConfig cfg, ShardReaderOptions options)
             throws IOException {
         DfnStepConfig dc = cfg.dfn();
@@ -480,6 +565,7 @@ public final class CurationPipeline {
     }
 
     private void writeDecisions(Pool p, Path file) throws IOException {
+        boolean worldwide = config.steps().stream().anyMatch(s -> s.kind() == StepKind.METACLIP2);
         AtomicFiles.write(file, out -> {
             JsonGenerator g = Json.mapper().getFactory().createGenerator(out);
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -522,6 +608,15 @@ public final class CurationPipeline {
                     g.writeNullField("score");
                 } else {
                     g.writeNumberField("score", p.score[i]);
+                }
+                if (worldwide) {                   // only with a metaclip2 step: old files as they were
+                    g.writeStringField("lang", p.language[i]);
+                    g.writeStringField("langSource", p.languageSource[i]);
+                    if (p.languageSource[i] == null) {
+                        g.writeNullField("t");
+                    } else {
+                        g.writeNumberField("t", p.threshold[i]);
+                    }
                 }
                 g.writeEndObject();
                 g.writeRaw('\n');

@@ -11,21 +11,28 @@ import dev.align.curation.rules.AlignRulesConfig;
  * @param alignRules thresholds of {@code ALIGN_RULES} (ALIGN's defaults when absent)
  * @param metaclip settings of {@code METACLIP}
  * @param dfn settings of {@code DFN}
+ * @param metaclip2 settings of {@code METACLIP2}
  */
 public record StepConfig(StepKind kind, @JsonOptional AlignRulesConfig alignRules,
-        @JsonOptional MetaClipStepConfig metaclip, @JsonOptional DfnStepConfig dfn) {
+        @JsonOptional MetaClipStepConfig metaclip, @JsonOptional DfnStepConfig dfn,
+        @JsonOptional MetaClip2StepConfig metaclip2) {
 
     /** Checks that only the settings of {@code kind} are given. */
     public StepConfig {
-        Checks.checkArgument(kind != null, "a step needs a kind: ALIGN_RULES, METACLIP or DFN");
+        Checks.checkArgument(kind != null, "a step needs a kind: ALIGN_RULES, METACLIP, METACLIP2 or DFN");
         if (kind == StepKind.ALIGN_RULES && alignRules == null) {
             alignRules = AlignRulesConfig.defaults();
         }
         Checks.checkArgument((alignRules != null) == (kind == StepKind.ALIGN_RULES)
                 && (metaclip != null) == (kind == StepKind.METACLIP)
-                && (dfn != null) == (kind == StepKind.DFN),
-                "a %s step takes only its own settings ('%s'), got alignRules=%s metaclip=%s dfn=%s",
-                kind, kind == StepKind.ALIGN_RULES ? "alignRules" : kind == StepKind.METACLIP
-                        ? "metaclip" : "dfn", alignRules != null, metaclip != null, dfn != null);
+                && (dfn != null) == (kind == StepKind.DFN)
+                && (metaclip2 != null) == (kind == StepKind.METACLIP2),
+                "a %s step takes only its own settings ('%s'), got alignRules=%s metaclip=%s dfn=%s "
+                        + "metaclip2=%s", kind, switch (kind) {
+                            case ALIGN_RULES -> "alignRules";
+                            case METACLIP -> "metaclip";
+                            case DFN -> "dfn";
+                            case METACLIP2 -> "metaclip2";
+                        }, alignRules != null, metaclip != null, dfn != null, metaclip2 != null);
     }
 }

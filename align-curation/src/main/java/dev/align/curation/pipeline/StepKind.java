@@ -9,6 +9,11 @@ public enum StepKind {
     ALIGN_RULES("align-rules"),
     /** MetaCLIP matching and balancing ({@link dev.align.curation.metaclip.MetaClipBalancer}). */
     METACLIP("metaclip"),
+    /**
+     * MetaCLIP 2: per-language matching and balancing
+     * ({@link dev.align.curation.worldwide.WorldwideBalancer}).
+     */
+    METACLIP2("metaclip2"),
     /** DFN or CLIP-score filtering ({@link dev.align.curation.dfn.DfnScorer}). */
     DFN("dfn");
 

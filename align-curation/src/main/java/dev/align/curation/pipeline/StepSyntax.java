@@ -81,11 +81,14 @@ public final class StepSyntax {
                         + "config=FILE or inline thresholds, not both", source);
                 AlignRulesConfig rules = file != null ? readRules(file, source)
                         : bind(settings, AlignRulesConfig.class, source);
-                yield new StepConfig(kind, rules, null, null);
+                yield new StepConfig(kind, rules, null, null, null);
             }
             case METACLIP -> new StepConfig(kind, null,
-                    bind(settings, MetaClipStepConfig.class, source), null);
-            case DFN -> new StepConfig(kind, null, null, bind(settings, DfnStepConfig.class, source));
+                    bind(settings, MetaClipStepConfig.class, source), null, null);
+            case DFN -> new StepConfig(kind, null, null, bind(settings, DfnStepConfig.class, source),
+                    null);
+            case METACLIP2 -> new StepConfig(kind, null, null, null,
+                    bind(settings, MetaClip2StepConfig.class, source));
         };
     }
 

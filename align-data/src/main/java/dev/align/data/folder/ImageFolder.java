@@ -269,13 +269,29 @@ public final class ImageFolder {
      */
     public ImageFolder onlyClasses(Collection<String> names) {
         checkArgument(names != null, "the class name list is null");
+        return only(names, classNames);
+    }
+
+    /**
+     * The same collection restricted to the given class folders (as {@link #onlyClasses}, by
+     * folder name rather than readable name).
+     *
+     * @param folderNames class folder names; names that are no class folder here are ignored
+     * @throws IllegalArgumentException if none of them is a class folder here
+     */
+    public ImageFolder onlyClassFolders(Collection<String> folderNames) {
+        checkArgument(folderNames != null, "the class folder list is null");
+        return only(folderNames, classFolders);
+    }
+
+    private ImageFolder only(Collection<String> names, List<String> byClass) {
         Set<String> wanted = new HashSet<>(names);
         int[] newLabel = new int[classFolders.size()];
         List<String> folders = new ArrayList<>();
         List<String> readable = new ArrayList<>();
         for (int c = 0; c < classFolders.size(); c++) {
             newLabel[c] = -1;
-            if (wanted.contains(classNames.get(c))) {
+            if (wanted.contains(byClass.get(c))) {
                 newLabel[c] = folders.size();
                 folders.add(classFolders.get(c));
                 readable.add(classNames.get(c));
@@ -283,7 +299,7 @@ public final class ImageFolder {
         }
         checkArgument(!folders.isEmpty(), "none of the %s classes of %s (such as %s) is among the "
                 + "%s names given (such as %s): is it the right class list?", classFolders.size(),
-                root, classNames.subList(0, Math.min(3, classNames.size())), wanted.size(),
+                root, byClass.subList(0, Math.min(3, byClass.size())), wanted.size(),
                 names.stream().limit(3).toList());
         List<Image> kept = new ArrayList<>();
         int[] counts = new int[folders.size()];

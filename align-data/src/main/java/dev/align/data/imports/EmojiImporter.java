@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.data.image.ImageDecodeException;
 import dev.align.data.image.ImageDecoder;
 import dev.align.core.SplitMix64;
+import dev.align.data.text.BpeTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +44,24 @@ import java.util.SplittableRandom;
  * sample's {@code .json} keeps its identity: {@code style}, {@code hexcode} (code points),
  * {@code emoji}, {@code label} (CLDR), {@code tags}, {@code category}, {@code subcategory},
  * {@code skinTone} (0 none, 1-5) and {@code index} (position in the source order).
+ *
+ * <p><b>Languages.</b> Given a list of emojibase language codes ({@code en,de,ja,...}, read from
+ * {@code emojibase-data/<lang>/data.json}, see {@link EmojiLabels}), every drawing is written
+ * once per language, captioned in that language: one pair per image and language, rather than
+ * one language drawn per image, so that every language names every concept and a per-language
+ * zero-shot score measures the language, not which concepts happened to get it. English
+ * captions are the ones an English-only import writes (same seed, same wording); the other
+ * languages get the CLDR label followed by up to three tags ({@code "Fuchsgesicht, Fuchs,
+ * Tier"}), since the English templates have no translation here. Each sample's {@code .json} then
+ * also records {@code lang}, and its {@code label} and {@code tags} are that language's. Which
+ * emoji are imported is decided by English (an emoji needs an English label, as without
+ * languages); one without a label in another language skips that pair
+ * ({@code no_cldr_label_<lang>}). Beside {@code labels.txt} (English) it writes
+ * {@code labels.<lang>.txt}, and in {@code eval/} {@code classnames.<lang>.txt} (the same
+ * folders named in each language) and {@code templates.<lang>.txt} (English: the caption forms;
+ * other languages: {@code {}}). The tokenizer is trained on the mixture with combining marks
+ * kept inside words ({@link BpeTokenizer.Words#MULTILINGUAL}). Without a language list the import is the English one it always
+ * was, with no {@code lang} key.
  */
 public final class EmojiImporter implements Importer {
 
@@ -68,6 +87,7 @@ public final class EmojiImporter implements Importer {
     private final Path source;
     private final Style style;
     private final int evalPerClass;
+    private final List<String> languages;
 
     /**
      * An importer that writes every drawing to {@code eval/} too.
@@ -86,21 +106,39 @@ public final class EmojiImporter implements Importer {
      *     {@code eval/})
      */
     public EmojiImporter(Path source, Style style, int evalPerClass) {
+        this(source, style, evalPerClass, null);
+    }
+
+    /**
+     * A multilingual import (see the class comment).
+     *
+     * @param source the folder {@code tools/fetch/fetch emoji} (and {@code emoji-languages})
+     *     fills
+     * @param style which drawings
+     * @param evalPerClass drawings per label written to {@code eval/}, {@code >= 0}
+     * @param languages emojibase language codes, distinct, at least one; null = the English
+     *     import without {@code lang} keys
+     */
+    public EmojiImporter(Path source, Style style, int evalPerClass, List<String> languages) {
         checkArgument(style != null, "style is null");
         checkArgument(evalPerClass >= 0, "eval images per class must be >= 0, got %s",
                 evalPerClass);
+        if (languages != null) {
+            checkArgument(!languages.isEmpty(), "the language list is empty");
+            checkArgument(new java.util.HashSet<>(languages).size() == languages.size(),
+                    "languages %s repeat a code", languages);
+            EmojiLabels.parseLanguages(String.join(",", languages));    // checks every code
+        }
         this.source = source;
         this.style = style;
         this.evalPerClass = evalPerClass;
+        this.languages = languages == null ? null : List.copyOf(languages);
     }
 
     @Override
     public String kind() {
         return "emoji";
     }
-
-    /** A CLDR label with its tags. */
-    private record Label(String label, List<String> tags, int group, int subgroup) {}
 
     /** One drawing to import. */
     private record Item(String style, String hexcode, String image, String name,
@@ -109,8 +147,17 @@ public final class EmojiImporter implements Importer {
     @Override
     public ImportSummary run(ImportOptions options, ImportListener listener) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        Map<String, Label> labels = labels(json.readTree(Sources.require(source, kind(),
-                "emojibase-data/en/data.json").toFile()));
+        EmojiLabels english = EmojiLabels.parse("en", json.readTree(Sources.require(source,
+                kind(), "emojibase-data/en/data.json").toFile()));
+        Map<String, EmojiLabels> other = new LinkedHashMap<>();
+        if (languages != null) {
+            for (String lang : languages) {
+                if (!lang.equals("en")) {
+                    other.put(lang, EmojiLabels.read(source.resolve("emojibase-data"), lang));
+                }
+            }
+        }
+        Map<String, List<String>> writtenByLanguage = new LinkedHashMap<>();
         Map<String, List<Item>> byStyle = new LinkedHashMap<>();
         for (String s : style.names()) {
             Path emojiJson = Sources.require(source, kind(), "emoji-datasource-" + s
@@ -125,10 +172,13 @@ public final class EmojiImporter implements Importer {
         Map<String, String> folderOfLabel = new HashMap<>();
         List<String> written = new ArrayList<>();
         try (ImportSink sink = new ImportSink(kind(), options, listener, order.size())) {
+            if (languages != null) {
+                sink.tokenizerWords(BpeTokenizer.Words.MULTILINGUAL);  // Hindi and Thai vowel signs
+            }
             for (int i = 0; i < order.size() && !sink.full(); i++) {
                 Item item = order.get(i);
                 String what = item.style() + " " + item.hexcode();
-                Label label = labels.get(normalise(item.hexcode()));
+                EmojiLabels.Label label = english.get(item.hexcode());
                 if (label == null) {
                     sink.skip("no_cldr_label", what, "emojibase has no English label for "
                             + item.name());
@@ -148,65 +198,80 @@ public final class EmojiImporter implements Importer {
                             : "corrupt_image", what, file + ": " + e.getMessage());
                     continue;
                 }
-                SplittableRandom random = new SplittableRandom(SplitMix64.derive(options.seed(), i));
-                String caption = caption(label, random);
-                Map<String, Object> meta = new LinkedHashMap<>();
-                meta.put("style", item.style());
-                meta.put("hexcode", item.hexcode());
-                meta.put("emoji", emoji(item.hexcode()));
-                meta.put("label", label.label());
-                meta.put("tags", label.tags());
-                meta.put("category", item.category());
-                meta.put("subcategory", item.subcategory());
-                meta.put("skinTone", item.skinTone());
-                meta.put("index", i);
-                sink.write(image, caption, meta);
-                written.add(label.label());
                 String folder = folderOfLabel.computeIfAbsent(label.label(),
                         l -> normalise(item.hexcode()));
-                if (sink.evalCount(folder) < evalPerClass) {
+                boolean toEval = sink.evalCount(folder) < evalPerClass;
+                if (languages == null) {
+                    SplittableRandom random = new SplittableRandom(
+                            SplitMix64.derive(options.seed(), i));
+                    sink.write(image, caption(label, random), meta(item, label, null, i));
+                } else {
+                    for (String lang : languages) {
+                        EmojiLabels.Label l = lang.equals("en") ? label
+                                : other.get(lang).get(item.hexcode());
+                        if (l == null) {
+                            sink.skip("no_cldr_label_" + lang, what, "emojibase has no " + lang
+                                    + " label for " + item.name());
+                            continue;
+                        }
+                        SplittableRandom random = new SplittableRandom(lang.equals("en")
+                                ? SplitMix64.derive(options.seed(), i)
+                                : SplitMix64.derive(options.seed(), i, lang.hashCode()));
+                        String caption = lang.equals("en") ? caption(label, random)
+                                : Sources.withTags(l.label(), Sources.someTags(l.tags(),
+                                        l.label(), random.nextInt(4), random));
+                        sink.write(image, caption, meta(item, l, lang, i));
+                        writtenByLanguage.computeIfAbsent(lang, k -> new ArrayList<>())
+                                .add(l.label());
+                        if (toEval) {
+                            sink.evalClassName(lang, folder, l.label());
+                        }
+                    }
+                }
+                written.add(label.label());
+                if (toEval) {
                     sink.writeEval(folder, image);
                     sink.evalClassName(folder, label.label());
                 }
             }
             sink.labels(written);
             sink.evalTemplates(TEMPLATES);
+            writtenByLanguage.forEach(sink::labels);
+            if (languages != null) {
+                for (String lang : languages) {
+                    sink.evalTemplates(lang, lang.equals("en") ? TEMPLATES : List.of("{}"));
+                }
+            }
             return sink.finish();
         }
     }
 
+    /** A sample's {@code .json}: its identity, and its language when the import has several. */
+    private static Map<String, Object> meta(Item item, EmojiLabels.Label label, String lang,
+            int index) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("style", item.style());
+        meta.put("hexcode", item.hexcode());
+        meta.put("emoji", emoji(item.hexcode()));
+        if (lang != null) {
+            meta.put("lang", lang);
+        }
+        meta.put("label", label.label());
+        meta.put("tags", label.tags());
+        meta.put("category", item.category());
+        meta.put("subcategory", item.subcategory());
+        meta.put("skinTone", item.skinTone());
+        meta.put("index", index);
+        return meta;
+    }
+
     /** "fox face", "an emoji of fox face" or "fox face emoji", then up to three tags. */
-    private static String caption(Label label, SplittableRandom random) {
+    private static String caption(EmojiLabels.Label label, SplittableRandom random) {
         int form = random.nextInt(4);
         String head = form == 2 ? "an emoji of " + label.label()
                 : form == 3 ? label.label() + " emoji" : label.label();
         return Sources.withTags(head, Sources.someTags(label.tags(), label.label(),
                 random.nextInt(4), random));
-    }
-
-    /** Labels by normalised hexcode, skin tones included (they share their base's tags). */
-    private static Map<String, Label> labels(JsonNode data) {
-        checkArgument(data.isArray(), "emojibase data.json is not a JSON array");
-        Map<String, Label> out = new HashMap<>();
-        for (JsonNode e : data) {
-            String label = e.path("label").asText("").strip();
-            if (label.isEmpty() || !e.hasNonNull("hexcode")) {
-                continue;
-            }
-            List<String> tags = new ArrayList<>();
-            e.path("tags").forEach(t -> tags.add(t.asText()));
-            Label base = new Label(label, List.copyOf(tags), e.path("group").asInt(-1),
-                    e.path("subgroup").asInt(-1));
-            out.put(normalise(e.get("hexcode").asText()), base);
-            for (JsonNode skin : e.path("skins")) {
-                String skinLabel = skin.path("label").asText("").strip();
-                if (!skinLabel.isEmpty() && skin.hasNonNull("hexcode")) {
-                    out.put(normalise(skin.get("hexcode").asText()), new Label(skinLabel,
-                            base.tags(), base.group(), base.subgroup()));
-                }
-            }
-        }
-        return out;
     }
 
     /** Every drawing of a style in emoji-datasource's sort order, skin tones after their base. */
@@ -280,6 +345,6 @@ public final class EmojiImporter implements Importer {
 
     /** Upper-case code points joined by '-', without the emoji variation selector FE0F. */
     static String normalise(String hexcode) {
-        return hexcode.toUpperCase(Locale.ROOT).replace("-FE0F", "").replace("FE0F-", "");
+        return EmojiLabels.normalise(hexcode);
     }
 }

@@ -69,9 +69,13 @@ final class ImportSink implements AutoCloseable {
     private final Map<String, Long> skipped = new TreeMap<>();
     private final Map<String, Integer> evalCounts = new TreeMap<>();
     private final Map<String, String> evalClassNames = new TreeMap<>();
+    private final Map<String, Map<String, String>> evalClassNamesByLanguage = new TreeMap<>();
+    private final Map<String, List<String>> evalTemplatesByLanguage = new TreeMap<>();
+    private final Map<String, List<String>> labelsByLanguage = new TreeMap<>();
     private final long start = System.nanoTime();
     private ShardWriter writer;
     private List<String> evalTemplates;
+    private BpeTokenizer.Words words = BpeTokenizer.Words.CLIP;
     private List<String> labels;
     private long written;
     private long skippedTotal;
@@ -119,6 +123,11 @@ final class ImportSink implements AutoCloseable {
         this.spool = shuffle ? new SampleSpool(out, memoryLimitBytes) : null;
         this.writer = shuffle ? null : new ShardWriter(out, options.shardSize());
         this.evalTemp = out.resolve(".eval-" + UUID.randomUUID() + ".tmp");
+    }
+
+    /** How the tokenizer trained at {@link #finish()} cuts captions into words (default CLIP's). */
+    void tokenizerWords(BpeTokenizer.Words words) {
+        this.words = words;
     }
 
     /** Whether the sample limit is reached (importers stop visiting items then). */
@@ -192,6 +201,40 @@ final class ImportSink implements AutoCloseable {
     }
 
     /**
+     * The readable name of an evaluation class in one language, written to
+     * {@code eval/classnames.<language>.txt} ({@code folder<TAB>name}, folders in code-point
+     * order) at {@link #finish()}. Unlike {@code classnames.txt} it need not name every folder: a
+     * class without a name in that language is left out of that language's evaluation.
+     */
+    void evalClassName(String language, String classFolder, String readableName) {
+        String name = readableName.replaceAll("\\s+", " ").strip();
+        checkArgument(!name.isEmpty(), "blank %s class name for folder %s", language,
+                classFolder);
+        String before = evalClassNamesByLanguage.computeIfAbsent(language, l -> new TreeMap<>())
+                .putIfAbsent(classFolder, name);
+        checkArgument(before == null || before.equals(name), "class folder %s is named both "
+                + "'%s' and '%s' in %s", classFolder, before, name, language);
+    }
+
+    /** The prompt templates of one language, written to {@code eval/templates.<language>.txt}. */
+    void evalTemplates(String language, List<String> templates) {
+        for (String t : templates) {
+            checkArgument(t.contains("{}") && !t.contains("\n"), "bad template '%s'", t);
+        }
+        evalTemplatesByLanguage.put(language, List.copyOf(templates));
+    }
+
+    /**
+     * The set's labels in one language, written sorted and without repeats to
+     * {@code labels.<language>.txt} beside the shards.
+     */
+    void labels(String language, Collection<String> labels) {
+        List<String> sorted = new ArrayList<>(new TreeSet<>(labels));
+        sorted.sort(ImageFolder.CODE_POINT_ORDER);
+        labelsByLanguage.put(language, sorted);
+    }
+
+    /**
      * The prompt templates that suit this set ({@code {}} for the class name), written to
      * {@code eval/templates.txt}, which {@code ./align eval zero-shot} uses by default.
      */
@@ -232,11 +275,15 @@ final class ImportSink implements AutoCloseable {
             }
             Path out = options.out();
             BpeTokenizer tokenizer = BpeTokenizer.train(captions, options.vocabSize(),
-                    options.contextLength());
+                    options.contextLength(), words);
             Path tokenizerFile = out.resolve("tokenizer.json");
             tokenizer.save(tokenizerFile);
             if (labels != null) {
                 AtomicFiles.write(out.resolve(LABELS_FILE), lines(labels));
+            }
+            for (Map.Entry<String, List<String>> e : labelsByLanguage.entrySet()) {
+                AtomicFiles.write(out.resolve("labels." + e.getKey() + ".txt"),
+                        lines(e.getValue()));
             }
             finishEval(out.resolve("eval"));
             int shardFiles = writer.shards().size();
@@ -302,6 +349,20 @@ final class ImportSink implements AutoCloseable {
         }
         if (evalTemplates != null) {
             AtomicFiles.write(evalTemp.resolve(TEMPLATES_FILE), lines(evalTemplates));
+        }
+        for (Map.Entry<String, Map<String, String>> e : evalClassNamesByLanguage.entrySet()) {
+            List<String> rows = new ArrayList<>();
+            e.getValue().forEach((folder, name) -> {
+                if (evalCounts.containsKey(folder)) {
+                    rows.add(folder + "\t" + name);
+                }
+            });
+            rows.sort(ImageFolder.CODE_POINT_ORDER);
+            AtomicFiles.write(evalTemp.resolve("classnames." + e.getKey() + ".txt"), lines(rows));
+        }
+        for (Map.Entry<String, List<String>> e : evalTemplatesByLanguage.entrySet()) {
+            AtomicFiles.write(evalTemp.resolve("templates." + e.getKey() + ".txt"),
+                    lines(e.getValue()));
         }
         Files.move(evalTemp, eval, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -44,6 +44,13 @@ import java.util.SplittableRandom;
  * saw). Each sample's {@code .json} keeps its identity: {@code hexcode}, {@code annotation},
  * {@code tags}, {@code group}, {@code subgroups}, {@code skinTone}, {@code index} (position in
  * {@code openmoji.json}).
+ *
+ * <p><b>Class names in other languages.</b> Given the emoji cache's {@code emojibase-data}
+ * folder and language codes, {@code eval/} also gets {@code classnames.<lang>.txt}: each class
+ * folder that is an emoji's code points named by that emoji's CLDR label in the language
+ * ({@link EmojiLabels}, matched on the code points, FE0F ignored), and
+ * {@code templates.<lang>.txt} ({@code en}: the caption forms; others: {@code {}}). OpenMoji's
+ * own extras have no CLDR label and are left out of those files; the shards stay as they are.
  */
 public final class OpenMojiImporter implements Importer {
 
@@ -56,6 +63,8 @@ public final class OpenMojiImporter implements Importer {
 
     private final Path source;
     private final int evalPerClass;
+    private final Path emojibase;
+    private final List<String> languages;
 
     /**
      * An importer that writes every drawing to {@code eval/} too.
@@ -72,10 +81,28 @@ public final class OpenMojiImporter implements Importer {
      *     {@code eval/})
      */
     public OpenMojiImporter(Path source, int evalPerClass) {
+        this(source, evalPerClass, null, null);
+    }
+
+    /**
+     * An import whose {@code eval/} names its classes in other languages too.
+     *
+     * @param source the folder {@code tools/fetch/fetch openmoji} fills
+     * @param evalPerClass drawings per class written to {@code eval/}, {@code >= 0}
+     * @param emojibase the {@code emojibase-data} folder of the emoji cache, or null (then no
+     *     languages)
+     * @param languages emojibase language codes for {@code classnames.<lang>.txt}, or null
+     */
+    public OpenMojiImporter(Path source, int evalPerClass, Path emojibase,
+            List<String> languages) {
         Checks.checkArgument(evalPerClass >= 0, "eval images per class must be >= 0, got %s",
                 evalPerClass);
+        Checks.checkArgument((emojibase == null) == (languages == null || languages.isEmpty()),
+                "give both the emojibase folder and the languages, or neither");
         this.source = source;
         this.evalPerClass = evalPerClass;
+        this.emojibase = emojibase;
+        this.languages = languages == null ? List.of() : List.copyOf(languages);
     }
 
     @Override
@@ -91,6 +118,10 @@ public final class OpenMojiImporter implements Importer {
         Path svgs = Sources.require(source, kind(), "color/svg");
         int side = options.imageSizeOr(DEFAULT_IMAGE_SIZE);
         SVGLoader loader = new SVGLoader();
+        Map<String, EmojiLabels> byLanguage = new LinkedHashMap<>();
+        for (String lang : languages) {
+            byLanguage.put(lang, EmojiLabels.read(emojibase, lang));
+        }
         Map<String, String> folderOfAnnotation = new HashMap<>();
         List<String> written = new ArrayList<>();
         try (ImportSink sink = new ImportSink(kind(), options, listener, data.size())) {
@@ -133,10 +164,19 @@ public final class OpenMojiImporter implements Importer {
                 if (sink.evalCount(folder) < evalPerClass) {
                     sink.writeEval(folder, image);
                     sink.evalClassName(folder, annotation);
+                    for (EmojiLabels labels : byLanguage.values()) {
+                        EmojiLabels.Label l = labels.get(folder);
+                        if (l != null) {
+                            sink.evalClassName(labels.language(), folder, l.label());
+                        }
+                    }
                 }
             }
             sink.labels(written);
             sink.evalTemplates(TEMPLATES);
+            for (String lang : languages) {
+                sink.evalTemplates(lang, lang.equals("en") ? TEMPLATES : List.of("{}"));
+            }
             return sink.finish();
         }
     }

@@ -48,6 +48,24 @@ import java.util.regex.Pattern;
  */
 public final class BpeTokenizer implements Tokenizer {
 
+    /** How captions are cut into words before the merges apply. */
+    public enum Words {
+        /** CLIP's pattern: letters ({@code \p{L}}), digits one by one, other symbols. */
+        CLIP(ClipText.WORD_PATTERN),
+        /**
+         * CLIP's pattern with combining marks ({@code \p{M}}) inside words, for scripts whose
+         * vowel signs are marks (Devanagari, Thai, ...): CLIP's pattern cuts "हिन्दी" into six
+         * words; this one keeps it whole. Identical to {@link #CLIP} on text without marks.
+         */
+        MULTILINGUAL(ClipText.WORD_PATTERN_MULTILINGUAL);
+
+        private final String pattern;
+
+        Words(String pattern) {
+            this.pattern = pattern;
+        }
+    }
+
     /** The start token's text, as OpenCLIP. */
     public static final String START_TOKEN = "<start_of_text>";
     /** The end token's text, as OpenCLIP. */
@@ -71,10 +89,11 @@ public final class BpeTokenizer implements Tokenizer {
     private final int endId;
     private final int contextLength;
     private final Pattern pretokenizer;
+    private final Words words;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
 
     private BpeTokenizer(List<String> vocab, List<String[]> merges, String startToken,
-            String endToken, int contextLength) {
+            String endToken, int contextLength, Words words) {
         Rows.checkContextLength(contextLength);
         this.vocab = List.copyOf(vocab);
         this.merges = List.copyOf(merges);
@@ -104,7 +123,8 @@ public final class BpeTokenizer implements Tokenizer {
         this.startId = requireId(startToken, "start token");
         this.endId = requireId(endToken, "end token");
         this.contextLength = contextLength;
-        this.pretokenizer = ClipText.pretokenizer(startToken, endToken);
+        this.words = words;
+        this.pretokenizer = ClipText.pretokenizerWith(words.pattern, startToken, endToken);
     }
 
     private int requireId(String token, String what) {
@@ -127,17 +147,40 @@ public final class BpeTokenizer implements Tokenizer {
      * @throws NullPointerException if the corpus or a caption is null
      */
     public static BpeTokenizer train(Iterable<String> captions, int vocabSize, int contextLength) {
+        return train(captions, vocabSize, contextLength, Words.CLIP);
+    }
+
+    /**
+     * As {@link #train(Iterable, int, int)}, with the given word pattern ({@link Words#MULTILINGUAL}
+     * for a corpus in scripts with combining vowel signs); the pattern is saved with the
+     * tokenizer and read back by {@link #load}.
+     *
+     * @param captions the corpus
+     * @param vocabSize the target number of ids, at least 514
+     * @param contextLength {@code T}, at least 2
+     * @param words how captions are cut into words
+     * @return the trained tokenizer
+     */
+    public static BpeTokenizer train(Iterable<String> captions, int vocabSize, int contextLength,
+            Words words) {
         Objects.requireNonNull(captions, "captions is null");
+        Objects.requireNonNull(words, "words is null");
         Checks.checkArgument(vocabSize >= 514,
                 "vocabSize must be >= 514 (256 bytes, 256 bytes with </w>, 2 special tokens), got %s",
                 vocabSize);
         Rows.checkContextLength(contextLength);
         BpeTrainer.Result r = BpeTrainer.train(captions, vocabSize - 2,
-                ClipText.pretokenizer(START_TOKEN, END_TOKEN), List.of(START_TOKEN, END_TOKEN));
+                ClipText.pretokenizerWith(words.pattern, START_TOKEN, END_TOKEN),
+                List.of(START_TOKEN, END_TOKEN));
         List<String> vocab = new ArrayList<>(r.vocab());
         vocab.add(START_TOKEN);
         vocab.add(END_TOKEN);
-        return new BpeTokenizer(vocab, r.merges(), START_TOKEN, END_TOKEN, contextLength);
+        return new BpeTokenizer(vocab, r.merges(), START_TOKEN, END_TOKEN, contextLength, words);
+    }
+
+    /** @return how this tokenizer cuts captions into words */
+    public Words words() {
+        return words;
     }
 
     /**
@@ -147,7 +190,7 @@ public final class BpeTokenizer implements Tokenizer {
      * @return a tokenizer that encodes rows of length {@code contextLength}
      */
     public BpeTokenizer withContextLength(int contextLength) {
-        return new BpeTokenizer(vocab, merges, startToken, endToken, contextLength);
+        return new BpeTokenizer(vocab, merges, startToken, endToken, contextLength, words);
     }
 
     @Override
@@ -414,7 +457,7 @@ public final class BpeTokenizer implements Tokenizer {
         ObjectNode split = pres.addObject();
         split.put("type", "Split");
         split.putObject("pattern").put("Regex",
-                escape(startToken) + "|" + escape(endToken) + "|" + ClipText.WORD_PATTERN);
+                escape(startToken) + "|" + escape(endToken) + "|" + words.pattern);
         split.put("behavior", "Removed");
         split.put("invert", true);
         ObjectNode byteLevel = pres.addObject();
@@ -564,12 +607,20 @@ public final class BpeTokenizer implements Tokenizer {
             start = post.path("cls").path(0).asText(start);
             end = post.path("sep").path(0).asText(end);
         }
+        String split = "";
+        for (JsonNode p : root.path("pre_tokenizer").path("pretokenizers")) {
+            if ("Split".equals(p.path("type").asText())) {
+                split = p.path("pattern").path("Regex").asText("");
+            }
+        }
+        Words words = split.endsWith(Words.MULTILINGUAL.pattern) ? Words.MULTILINGUAL
+                : Words.CLIP;
         int t = contextLength;
         if (t == -1) {
             t = root.path("truncation").path("max_length").asInt(CLIP_CONTEXT_LENGTH);
         }
         try {
-            return new BpeTokenizer(Arrays.asList(byId), merges, start, end, t);
+            return new BpeTokenizer(Arrays.asList(byId), merges, start, end, t, words);
         } catch (IllegalArgumentException e) {
             throw new TokenizerFormatException(file + ": " + e.getMessage(), e);
         }

@@ -25,15 +25,28 @@ final class ClipText {
     static final String WORD_PATTERN =
             "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
 
+    /**
+     * CLIP's pattern with combining marks ({@code \p{M}}) kept inside words: the vowel signs of
+     * Devanagari and Thai (and other Brahmic scripts) are marks, not letters, so CLIP's pattern
+     * cuts every such word at each of them, and each piece ends a word ({@code </w>}).
+     */
+    static final String WORD_PATTERN_MULTILINGUAL =
+            "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}\\p{M}]+|[\\p{N}]|[^\\s\\p{L}\\p{M}\\p{N}]+";
+
     private ClipText() {}
 
     /** The pre-tokeniser for the given special tokens, matched case-insensitively as CLIP. */
     static Pattern pretokenizer(String... specials) {
+        return pretokenizerWith(WORD_PATTERN, specials);
+    }
+
+    /** The pre-tokeniser with the given word pattern. */
+    static Pattern pretokenizerWith(String wordPattern, String... specials) {
         StringBuilder sb = new StringBuilder();
         for (String s : specials) {
             sb.append(Pattern.quote(s)).append('|');
         }
-        return Pattern.compile(sb + WORD_PATTERN,
+        return Pattern.compile(sb + wordPattern,
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS);
     }
 

@@ -97,6 +97,22 @@ class ImageFolderTest {
                 e.getMessage());
     }
 
+    /** A class subset by folder name, as the per-language zero-shot restricts its classes. */
+    @Test
+    void restrictsToTheListedClassFolders() throws IOException {
+        touch("n1/a.jpg");
+        touch("n2/a.jpg");
+        touch("n3/a.jpg");
+        Files.writeString(root.resolve("classnames.txt"), "n1\tfox\nn2\tdog\nn3\tcat\n");
+        ImageFolder f = ImageFolder.open(root).onlyClassFolders(List.of("n3", "n1", "dog", "n9"));
+        assertEquals(List.of("n1", "n3"), f.classFolders(), "'dog' is a name, not a folder");
+        assertEquals(List.of("fox", "cat"), f.classNames());
+        assertEquals(List.of(0, 1), f.images().stream().map(ImageFolder.Image::label).toList());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.open(root).onlyClassFolders(List.of("fox")));
+        assertTrue(e.getMessage().contains("fox"), e.getMessage());
+    }
+
     @Test
     void readsReadableNamesFromClassNamesFile() throws IOException {
         touch("n01/a.jpg");

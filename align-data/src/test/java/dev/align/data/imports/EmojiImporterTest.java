@@ -166,4 +166,100 @@ class EmojiImporterTest {
         assertEquals("2764", EmojiImporter.normalise("2764-fe0f"));
         assertEquals("1F3F3-200D-1F308", EmojiImporter.normalise("1F3F3-FE0F-200D-1F308"));
     }
+    /** German names two of the three labelled emoji (no skin tone); Japanese all three. */
+    private void writeLanguages() throws IOException {
+        write(source.resolve("emojibase-data/de/data.json"), """
+                [{"label": "Fuchsgesicht", "hexcode": "1F98A", "tags": ["Fuchs", "Gesicht", "Tier"]},
+                 {"label": "winkende Hand", "hexcode": "1F44B", "tags": ["Hand", "winken"]}]
+                """);
+        write(source.resolve("emojibase-data/ja/data.json"), """
+                [{"label": "キツネの顔", "hexcode": "1F98A", "tags": ["キツネ", "動物"]},
+                 {"label": "手を振る", "hexcode": "1F44B", "tags": ["手"],
+                  "skins": [{"label": "手を振る: 濃い肌色", "hexcode": "1F44B-1F3FF"}]}]
+                """);
+    }
+
+    private static String field(Sample sample, String key) throws IOException {
+        return dev.align.core.json.Json.mapper().readTree(ImportFixtures.json(sample)).path(key)
+                .asText(null);
+    }
+
+    @Test
+    void languagesCaptionEveryDrawingOncePerLanguageAndRecordTheLanguage() throws IOException {
+        writeLanguages();
+        ImportSummary summary = new EmojiImporter(source, EmojiImporter.Style.GOOGLE,
+                Integer.MAX_VALUE, List.of("en", "de", "ja")).run(
+                ImportOptions.of(dir.resolve("out")).withSeed(9), ImportListener.NONE);
+        assertEquals(3 + 2 + 3, summary.samples());
+        assertEquals(Map.of("no_cldr_label", 1L, "corrupt_image", 1L, "missing_image", 1L,
+                "no_cldr_label_de", 1L), summary.skipped());
+        Map<String, List<Sample>> byLang = new java.util.TreeMap<>();
+        for (Sample s : ImportFixtures.inSourceOrder(ImportFixtures.samples(summary))) {
+            byLang.computeIfAbsent(field(s, "lang"), k -> new java.util.ArrayList<>()).add(s);
+        }
+        assertEquals(java.util.Set.of("en", "de", "ja"), byLang.keySet(), "lang on every sample");
+        assertEquals(List.of("Fuchsgesicht", "winkende Hand"),
+                byLang.get("de").stream().map(s -> field0(s, "label")).toList());
+        for (Sample s : byLang.get("de")) {
+            String label = field0(s, "label");
+            assertTrue(s.caption().equals(label) || s.caption().startsWith(label + ", "),
+                    s.caption());
+            for (String part : s.caption().split(", ")) {
+                assertTrue(part.equals(label) || List.of("Fuchs", "Gesicht", "Tier", "Hand",
+                        "winken").contains(part), s.caption());
+            }
+        }
+        assertEquals("手を振る: 濃い肌色", field(byLang.get("ja").get(2), "label"));
+        assertEquals(3, byLang.get("ja").stream().mapToLong(ImportFixtures::index).distinct()
+                .count());
+        // English captions are those of the English-only import with the same seed.
+        ImportSummary englishOnly = new EmojiImporter(source, EmojiImporter.Style.GOOGLE).run(
+                ImportOptions.of(dir.resolve("en")).withSeed(9), ImportListener.NONE);
+        List<Sample> en = ImportFixtures.inSourceOrder(ImportFixtures.samples(englishOnly));
+        assertEquals(en.stream().map(Sample::caption).toList(),
+                byLang.get("en").stream().map(Sample::caption).toList());
+        assertEquals(null, field(en.get(0), "lang"), "no lang key without languages");
+
+        Path out = dir.resolve("out");
+        assertEquals(List.of("Fuchsgesicht", "winkende Hand"),
+                java.nio.file.Files.readAllLines(out.resolve("labels.de.txt")));
+        assertEquals(List.of("1F44B\twinkende Hand", "1F98A\tFuchsgesicht"),
+                java.nio.file.Files.readAllLines(out.resolve("eval/classnames.de.txt")));
+        assertEquals(List.of("1F44B\t手を振る", "1F44B-1F3FF\t手を振る: 濃い肌色",
+                "1F98A\tキツネの顔"),
+                java.nio.file.Files.readAllLines(out.resolve("eval/classnames.ja.txt")));
+        assertEquals(List.of("{}"), java.nio.file.Files.readAllLines(
+                out.resolve("eval/templates.ja.txt")));
+        assertEquals(EmojiImporter.TEMPLATES, java.nio.file.Files.readAllLines(
+                out.resolve("eval/templates.en.txt")));
+        assertEquals(dev.align.data.text.BpeTokenizer.Words.MULTILINGUAL,
+                dev.align.data.text.BpeTokenizer.load(Path.of(summary.tokenizer())).words());
+        assertEquals(dev.align.data.text.BpeTokenizer.Words.CLIP,
+                dev.align.data.text.BpeTokenizer.load(Path.of(englishOnly.tokenizer())).words());
+    }
+
+    private static String field0(Sample s, String key) {
+        try {
+            return field(s, key);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aMissingLanguageOrABadCodeIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EmojiImporter(source, EmojiImporter.Style.GOOGLE, 1, List.of("en", "fr"))
+                        .run(ImportOptions.of(dir.resolve("out")), ImportListener.NONE));
+        assertTrue(e.getMessage().contains("'fr'")
+                && e.getMessage().contains("tools/fetch/fetch emoji-languages"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new EmojiImporter(source,
+                EmojiImporter.Style.GOOGLE, 1, List.of("en", "EN_us")));
+        assertTrue(e.getMessage().contains("'EN_us'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new EmojiImporter(source,
+                EmojiImporter.Style.GOOGLE, 1, List.of("de", "de")));
+        assertTrue(e.getMessage().contains("repeat"), e.getMessage());
+        assertEquals(List.of("en", "de", "zh-hant"),
+                EmojiLabels.parseLanguages(" en, de,en ,zh-hant"));
+    }
 }

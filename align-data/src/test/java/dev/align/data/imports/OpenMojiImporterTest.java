@@ -117,4 +117,44 @@ class OpenMojiImporterTest {
                     "no temporary files left");
         }
     }
+    /** Per-language class names by code point; classes without a CLDR label are left out. */
+    @Test
+    void namesItsEvalClassesInEachLanguageByCodePoint() throws IOException {
+        Path source = dir.resolve("openmoji");
+        write(source.resolve("data/openmoji.json"), """
+                [{"hexcode": "1F9E0", "annotation": "brain", "tags": ""},
+                 {"hexcode": "1F7E5", "annotation": "red square", "tags": ""},
+                 {"hexcode": "2764-FE0F", "annotation": "red heart", "tags": ""},
+                 {"hexcode": "E319", "annotation": "openmoji extra", "tags": ""}]
+                """);
+        for (String hex : List.of("1F9E0", "1F7E5", "2764-FE0F", "E319")) {
+            write(source.resolve("color/svg/" + hex + ".svg"), """
+                    <svg viewBox="0 0 72 72" xmlns="http://www.w3.org/2000/svg">
+                      <rect x="0" y="0" width="72" height="72" fill="#FF0000"/>
+                    </svg>
+                    """);
+        }
+        Path emojibase = dir.resolve("emojibase-data");
+        write(emojibase.resolve("de/data.json"), """
+                [{"label": "Gehirn", "hexcode": "1F9E0"},
+                 {"label": "rotes Herz", "hexcode": "2764"}]
+                """);
+        write(emojibase.resolve("th/data.json"), """
+                [{"label": "สมอง", "hexcode": "1F9E0"},
+                 {"label": "สี่เหลี่ยมสีแดง", "hexcode": "1F7E5"}]
+                """);
+        new OpenMojiImporter(source, 1, emojibase, List.of("de", "th")).run(
+                ImportOptions.of(dir.resolve("out")).withImageSize(8), ImportListener.NONE);
+        Path eval = dir.resolve("out/eval");
+        assertEquals(List.of("1F9E0\tGehirn", "2764-FE0F\trotes Herz"),
+                Files.readAllLines(eval.resolve("classnames.de.txt")), "FE0F ignored");
+        assertEquals(List.of("1F7E5\tสี่เหลี่ยมสีแดง", "1F9E0\tสมอง"),
+                Files.readAllLines(eval.resolve("classnames.th.txt")));
+        assertEquals(List.of("{}"), Files.readAllLines(eval.resolve("templates.de.txt")));
+        assertEquals(4, ImageFolder.open(eval).classCount(), "the folder keeps every class");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> new OpenMojiImporter(source, 1, null, List.of("de")));
+        assertTrue(e.getMessage().contains("or neither"), e.getMessage());
+    }
 }

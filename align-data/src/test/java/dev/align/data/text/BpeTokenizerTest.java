@@ -267,4 +267,42 @@ class BpeTokenizerTest {
             assertArrayEquals(java.util.Arrays.copyOf(one, 77), row, "caption " + i);
         }
     }
+    /** Hindi, Thai and Bengali vowel signs are marks (\\p{M}), not letters. */
+    private static final List<String> MIXTURE = List.of("हिन्दी भाषा", "หน้ายิ้ม ยิ้ม",
+            "হাসিমুখ", "fox face, animal", "Fuchsgesicht, Fuchs, Tier", "赤いリンゴ", "крас яблоко");
+
+    @Test
+    void multilingualWordsKeepCombiningMarksInsideWordsAndClipCutsAtThem() {
+        BpeTokenizer clip = BpeTokenizer.train(MIXTURE, 600, 32);
+        BpeTokenizer multi = BpeTokenizer.train(MIXTURE, 600, 32, BpeTokenizer.Words.MULTILINGUAL);
+        assertEquals(BpeTokenizer.Words.CLIP, clip.words());
+        assertEquals(BpeTokenizer.Words.MULTILINGUAL, multi.words());
+        // "हिन्दी" = ह ि न ् द ी: three marks cut CLIP's words into ह | ि | न | ् | द | ी,
+        // each ending a word (</w>); the multilingual pattern keeps one word.
+        long clipEnds = clip.tokens("हिन्दी").stream().filter(t -> t.endsWith("</w>")).count();
+        long multiEnds = multi.tokens("हिन्दी").stream().filter(t -> t.endsWith("</w>")).count();
+        assertEquals(6, clipEnds, clip.tokens("हिन्दी").toString());
+        assertEquals(1, multiEnds, multi.tokens("हिन्दी").toString());
+        assertEquals("हिन्दी भाषा", multi.decode(multi.encode("हिन्दी भाषा")));
+        // Without marks both patterns cut the same words: same merges learnt, same ids.
+        List<String> latin = SyntheticCaptions.generate(300, 3);
+        BpeTokenizer a = BpeTokenizer.train(latin, 700, 16);
+        BpeTokenizer b = BpeTokenizer.train(latin, 700, 16, BpeTokenizer.Words.MULTILINGUAL);
+        assertEquals(a.merges(), b.merges());
+        assertArrayEquals(a.encodeBatch(latin), b.encodeBatch(latin));
+    }
+
+    @Test
+    void theWordPatternIsSavedAndReadBack(@TempDir Path dir) throws Exception {
+        BpeTokenizer multi = BpeTokenizer.train(MIXTURE, 600, 32, BpeTokenizer.Words.MULTILINGUAL);
+        Path file = dir.resolve("tokenizer.json");
+        multi.save(file);
+        BpeTokenizer loaded = BpeTokenizer.load(file);
+        assertEquals(BpeTokenizer.Words.MULTILINGUAL, loaded.words());
+        assertEquals(multi.tokens("หน้ายิ้ม হাসিমুখ"), loaded.tokens("หน้ายิ้ม হাসিমুখ"));
+        trained.save(file);
+        assertEquals(BpeTokenizer.Words.CLIP, BpeTokenizer.load(file).words());
+        assertTrue(assertThrows(NullPointerException.class,
+                () -> BpeTokenizer.train(MIXTURE, 600, 32, null)).getMessage().contains("words"));
+    }
 }

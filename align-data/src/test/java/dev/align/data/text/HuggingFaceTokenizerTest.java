@@ -65,6 +65,22 @@ class HuggingFaceTokenizerTest {
     }
 
     @Test
+    void aMultilingualFileGivesTheSameIdsThroughHuggingFace() throws Exception {
+        // The saved Split pattern carries \\p{M}; the native tokenizer must cut the same words.
+        List<String> mixture = List.of("हिन्दी भाषा बोलो", "หน้ายิ้ม ยิ้ม ใบหน้า", "হাসিমুখ মুখ",
+                "Fuchsgesicht, Fuchs, Tier", "赤いリンゴ", "červené jablko", "fox face emoji");
+        BpeTokenizer multi = BpeTokenizer.train(mixture, 700, 24, BpeTokenizer.Words.MULTILINGUAL);
+        Path saved = dir.resolve("multilingual.json");
+        multi.save(saved);
+        try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.load(saved, 24)) {
+            for (String c : mixture) {
+                assertEquals(multi.tokens(c), hf.tokens(c), c);
+                assertArrayEquals(multi.encode(c), hf.encode(c), c);
+            }
+        }
+    }
+
+    @Test
     void decodesAsOurs() throws Exception {
         try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.load(file, 64)) {
             BpeTokenizer wide = ours.withContextLength(64);

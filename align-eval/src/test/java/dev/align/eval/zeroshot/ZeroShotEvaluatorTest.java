@@ -26,10 +26,20 @@ class ZeroShotEvaluatorTest {
     /** An "image" file holds its embedding as text, "x y"; anything else is corrupt. */
     static final class TextFileImages implements ImageEncoder {
         final List<Integer> callSizes = new ArrayList<>();
+        private final int dim;
+
+        TextFileImages() {
+            this(2);
+        }
+
+        /** Images whose files hold {@code dim} numbers. */
+        TextFileImages(int dim) {
+            this.dim = dim;
+        }
 
         @Override
         public int embeddingDim() {
-            return 2;
+            return dim;
         }
 
         @Override
@@ -40,7 +50,11 @@ class ZeroShotEvaluatorTest {
             for (int i = 0; i < files.size(); i++) {
                 try {
                     String[] xy = Files.readString(files.get(i)).trim().split(" ");
-                    out[i] = new float[] {Float.parseFloat(xy[0]), Float.parseFloat(xy[1])};
+                    float[] row = new float[dim];
+                    for (int d = 0; d < dim; d++) {
+                        row[d] = Float.parseFloat(xy[d]);
+                    }
+                    out[i] = row;
                 } catch (IOException | RuntimeException e) {
                     failures.add(new EmbeddingFailure(i, files.get(i).toString(), "corrupt_image",
                             e.toString()));
