@@ -31,8 +31,9 @@ class CurationExperimentConfigTest {
         assertEquals(0.40, c.noise().headShare());
         assertEquals("tiny", c.recipe().model().preset());
         assertEquals(32, c.recipe().imageSize());
-        assertEquals(160L, c.recipe().steps());
-        assertEquals(256, c.recipe().globalBatch());
+        assertEquals(320L, c.recipe().steps());
+        assertEquals(128, c.recipe().globalBatch());
+        assertEquals(128, c.recipe().microBatch());
         assertEquals(1e-3, c.recipe().peakLr());
         assertEquals(0, c.eval().classes());
         assertEquals(false, c.arms().get(1).dropNearDuplicates());
@@ -92,9 +93,9 @@ class CurationExperimentConfigTest {
     void thePlanCountsEveryRun() {
         Plan p = Plan.of(CurationExperimentConfig.full());
         assertEquals(19, p.runs());                           // 6 arms x 3 seeds + the filter
-        assertEquals(160L * 256, p.samplesPerRun());
-        assertEquals(19L * 160 * 256, p.totalSamples());
-        assertEquals(19.0 * 160 * 256 / 300 / 60, p.estimatedTrainingMinutes(), 1e-9);
+        assertEquals(320L * 128, p.samplesPerRun());
+        assertEquals(19L * 320 * 128, p.totalSamples());
+        assertEquals(19.0 * 320 * 128 / 300 / 60, p.estimatedTrainingMinutes(), 1e-9);
         assertTrue(p.describe().contains("19 training runs"), p.describe());
     }
 
