@@ -203,9 +203,11 @@ final class EvalCommand {
             List<MultilingualZeroShot.Report> reports = new ArrayList<>();
             try (ClipEmbedder clip = open()) {
                 for (int i = 0; i < folders.size(); i++) {
-                    reports.add(MultilingualZeroShot.evaluate(names.get(i), folders.get(i), clip,
-                            clip, perFolder.get(i), Math.max(batch, 256),
-                            progress("zero-shot " + names.get(i), "images")));
+                    try (ProgressLine line = ProgressLine.on(System.err, "zero-shot " + names.get(i))) {
+                        reports.add(MultilingualZeroShot.evaluate(names.get(i), folders.get(i),
+                                clip, clip, perFolder.get(i), Math.max(batch, 256),
+                                progress(line, "images")));
+                    }
                 }
             }
             return multilingualReport(reports, new MultilingualZeroShotRun(SCHEMA_VERSION,

@@ -34,7 +34,9 @@ class CurationConfigFuzzTest {
             utf8("{\"schemaVersion\": 1, \"steps\": [{\"kind\": \"DFN\", \"dfn\": {\"model\": \"m\", "
                     + "\"threshold\": 0.25}}]}"),
             utf8(CurationConfig.of(List.of(new StepConfig(StepKind.ALIGN_RULES,
-                    AlignRulesConfig.defaults(), null, null))).withThreads(1).toJson()));
+                    AlignRulesConfig.defaults(), null, null, null))).withThreads(1).toJson()),
+            utf8("{\"schemaVersion\": 1, \"steps\": [{\"kind\": \"METACLIP2\", \"metaclip2\": "
+                    + "{\"metadata\": \"meta\", \"t\": 8, \"seed\": 1}}]}"));
     private static final List<byte[]> RULES_SEEDS = List.of(utf8(AlignRulesConfig.defaults().toJson()),
             utf8("{\"minShorterSide\": 64, \"maxAspectRatio\": 2.5}"), utf8("{}"));
 
