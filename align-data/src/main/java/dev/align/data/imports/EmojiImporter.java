@@ -171,7 +171,8 @@ public final class EmojiImporter implements Importer {
         int maxSide = options.imageSizeOr(Integer.MAX_VALUE);
         Map<String, String> folderOfLabel = new HashMap<>();
         List<String> written = new ArrayList<>();
-        try (ImportSink sink = new ImportSink(kind(), options, listener, order.size())) {
+        long perImage = languages == null ? 1 : languages.size();  // a pair per language
+        try (ImportSink sink = new ImportSink(kind(), options, listener, order.size() * perImage)) {
             if (languages != null) {
                 sink.tokenizerWords(BpeTokenizer.Words.MULTILINGUAL);  // Hindi and Thai vowel signs
             }

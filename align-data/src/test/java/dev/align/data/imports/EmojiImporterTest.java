@@ -10,6 +10,7 @@ import dev.align.data.shards.Sample;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,10 +188,19 @@ class EmojiImporterTest {
     @Test
     void languagesCaptionEveryDrawingOncePerLanguageAndRecordTheLanguage() throws IOException {
         writeLanguages();
+        long[] last = new long[3];
         ImportSummary summary = new EmojiImporter(source, EmojiImporter.Style.GOOGLE,
                 Integer.MAX_VALUE, List.of("en", "de", "ja")).run(
-                ImportOptions.of(dir.resolve("out")).withSeed(9), ImportListener.NONE);
+                ImportOptions.of(dir.resolve("out")).withSeed(9), (written, skipped, total) -> {
+                    last[0] = written;
+                    last[1] = skipped;
+                    last[2] = total;
+                });
         assertEquals(3 + 2 + 3, summary.samples());
+        // progress counts pairs, so its total is a pair per drawing and language, not drawings
+        assertEquals(8, last[0]);
+        assertEquals(6 * 3, last[2], "6 drawings in 3 languages");
+        assertTrue(last[0] + last[1] <= last[2], "progress past its total: " + Arrays.toString(last));
         assertEquals(Map.of("no_cldr_label", 1L, "corrupt_image", 1L, "missing_image", 1L,
                 "no_cldr_label_de", 1L), summary.skipped());
         Map<String, List<Sample>> byLang = new java.util.TreeMap<>();
