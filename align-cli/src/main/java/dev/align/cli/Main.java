@@ -1,12 +1,9 @@
 package dev.align.cli;
 
+import dev.align.core.io.FileErrors;
 import dev.align.train.TrainingStoppedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,7 +33,7 @@ public final class Main {
                 e.printStackTrace();
             }
             Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-            commandLine.getErr().println("align: " + message(cause));
+            commandLine.getErr().println("align: " + FileErrors.describe(cause));
             if (cause instanceof TrainingStoppedException) {
                 return TrainingStoppedException.EXIT_STATUS;
             }
@@ -54,27 +51,5 @@ public final class Main {
             sub.getCommandSpec().versionProvider(version);
             giveVersionToSubcommands(sub, version);
         }
-    }
-
-    /**
-     * What to print for an error: its message, except for file system errors, whose message is
-     * only the file's name ({@code nope.json}), which say what happened to which file.
-     */
-    static String message(Throwable e) {
-        if (e instanceof NoSuchFileException f) {
-            return "no such file or directory: " + f.getFile();
-        }
-        if (e instanceof FileAlreadyExistsException f) {
-            return "already exists: " + f.getFile();
-        }
-        if (e instanceof AccessDeniedException f) {
-            return "permission denied: " + f.getFile();
-        }
-        if (e instanceof FileSystemException f) {
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason()
-                    : f.getClass().getSimpleName().replace("Exception", ""))
-                    + (f.getOtherFile() != null ? " (" + f.getOtherFile() + ")" : "");
-        }
-        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 }

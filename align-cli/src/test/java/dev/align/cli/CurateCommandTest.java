@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.data.shards.ShardWriter;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,18 +29,6 @@ class CurateCommandTest {
         return out.toByteArray();
     }
 
-    private static String[] runCapturing(int[] status, String... args) {
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            status[0] = Main.run(args);
-        } finally {
-            System.setErr(oldErr);
-        }
-        return err.toString(StandardCharsets.UTF_8).split("\n");
-    }
-
     @Test
     void buildsMetadataThenCuratesAPool() throws Exception {
         Path pool = dir.resolve("pool");
@@ -54,18 +41,17 @@ class CurateCommandTest {
         Path corpus = dir.resolve("corpus.txt");
         Files.write(corpus, List.of(captions));
         Path metadata = dir.resolve("meta.txt");
-        int[] status = new int[1];
-        runCapturing(status, "curate", "metadata", "--captions", corpus.toString(),
+        Cli.Result r = Cli.run("curate", "metadata", "--captions", corpus.toString(),
                 "--min-unigram-count", "2", "--min-bigram-count", "2", "--out", metadata.toString());
-        assertEquals(0, status[0]);
+        assertEquals(0, r.status(), r.err());
         // a 2x, car 2x, red 2x, "a red"/"red car"/"a blue"... once: only unigrams reach 2
         assertEquals(List.of("a", "car", "red", "the"), Files.readAllLines(metadata));
 
         Path out = dir.resolve("out");
-        String[] log = runCapturing(status, "curate", "--pool", pool + "/{00000..00002}.tar",
+        r = Cli.run("curate", "--pool", pool + "/{00000..00002}.tar",
                 "--steps", "align-rules:minShorterSide=8,metaclip:metadata=" + metadata + ",t=100",
                 "--threads", "1", "--out", out.toString());
-        assertEquals(0, status[0], String.join("\n", log));
+        assertEquals(0, r.status(), r.err());
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals(8, summary.get("pairsIn").asInt());
         // "red" and "a dog" are too short (< 3 words); the other 4 all match entries with p = 1
@@ -89,20 +75,19 @@ class CurateCommandTest {
             }
         }
         Path metadata = dir.resolve("metadata");
-        int[] status = new int[1];
-        String[] log = runCapturing(status, "curate", "metadata", "--captions",
+        Cli.Result r = Cli.run("curate", "metadata", "--captions",
                 pool + "/{00000..00001}.tar", "--by-language", "en,de,ja,th",
                 "--min-unigram-count", "2", "--min-bigram-count", "2", "--out", metadata.toString());
-        assertEquals(0, status[0], String.join("\n", log));
+        assertEquals(0, r.status(), r.err());
         assertEquals(List.of("red", "apple", "heart", "red apple", "red heart"),
                 Files.readAllLines(metadata.resolve("en.txt")));
         assertTrue(Files.readAllLines(metadata.resolve("ja.txt"), StandardCharsets.UTF_8)
                 .contains("リンゴ"), "Japanese entries are words, not whole captions");
         Path out = dir.resolve("out");
-        log = runCapturing(status, "curate", "--pool", pool + "/{00000..00001}.tar",
+        r = Cli.run("curate", "--pool", pool + "/{00000..00001}.tar",
                 "--steps", "metaclip2:metadata=" + metadata + ",t=100", "--threads", "1",
                 "--out", out.toString());
-        assertEquals(0, status[0], String.join("\n", log));
+        assertEquals(0, r.status(), r.err());
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals(20, summary.get("pairsOut").asInt(), "t = 100: every entry is in the tail");
         JsonNode first = new ObjectMapper().readTree(Files.readAllLines(
@@ -113,24 +98,15 @@ class CurateCommandTest {
 
     @Test
     void aMistakeInTheStepsExitsWithTwoAndSaysWhat() {
-        int[] status = new int[1];
-        String[] log = runCapturing(status, "curate", "--pool", dir + "/x.tar", "--steps",
+        Cli.Result r = Cli.run("curate", "--pool", dir + "/x.tar", "--steps",
                 "metaclip:metadata=m.txt,tee=3", "--out", dir.resolve("o").toString());
-        assertEquals(2, status[0]);
-        assertTrue(String.join("\n", log).contains("unknown key 'tee'"), String.join("\n", log));
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("unknown key 'tee'"), r.err());
     }
 
     @Test
     void helpExplainsTheSteps() {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            Main.run("curate", "--help");
-        } finally {
-            System.setOut(old);
-        }
-        String help = out.toString(StandardCharsets.UTF_8);
+        String help = Cli.run("curate", "--help").out();
         for (String s : List.of("align-rules", "metaclip:metadata=FILE", "dfn:model=DIR", "--pool", "--out")) {
             assertTrue(help.contains(s), s + " in\n" + help);
         }

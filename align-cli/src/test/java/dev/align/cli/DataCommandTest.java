@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.data.shards.ShardWriter;
 import dev.align.data.text.BpeTokenizer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,38 +25,18 @@ class DataCommandTest {
             w.write("b", "png", png, "a green square top left", null);
             w.write("c", "png", png, "", null);
         }
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            status = Main.run("data", "inspect", dir.resolve("{00000..00001}.tar").toString());
-        } finally {
-            System.setOut(old);
-        }
-        assertEquals(0, status);
-        JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        Cli.Result r = Cli.run("data", "inspect", dir.resolve("{00000..00001}.tar").toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(2, json.get("samples").asInt(), json.toString());
         assertTrue(json.get("skipped").toString().contains("empty_caption"), json.toString());
     }
 
-    private String run(int expectedStatus, String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            status = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        assertEquals(expectedStatus, status, err.toString(StandardCharsets.UTF_8));
-        return expectedStatus == 0 ? out.toString(StandardCharsets.UTF_8)
-                : err.toString(StandardCharsets.UTF_8);
+    /** Runs the command, checks its status and returns stdout on success, stderr otherwise. */
+    private static String run(int expectedStatus, String... args) {
+        Cli.Result r = Cli.run(args);
+        assertEquals(expectedStatus, r.status(), r.err());
+        return expectedStatus == 0 ? r.out() : r.err();
     }
 
     @Test
@@ -72,23 +49,13 @@ class DataCommandTest {
                         + i % 6, "{\"subcategory\":\"group " + i / 6 + "\"}");
             }
         }
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            assertEquals(0, Main.run("data", "inspect", dir.resolve("00000.tar").toString()));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        String warnings = err.toString(StandardCharsets.UTF_8);
+        Cli.Result r = Cli.run("data", "inspect", dir.resolve("00000.tar").toString());
+        assertEquals(0, r.status(), r.err());
+        String warnings = r.err();
         assertTrue(warnings.contains("warning: 83.8% of neighbouring samples share their "
                 + "'subcategory'"), warnings);
         assertTrue(warnings.contains("data.shuffleBuffer >= 180"), warnings);
-        JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(2, json.get("order").get("warnings").size(), json.toString());
     }
 

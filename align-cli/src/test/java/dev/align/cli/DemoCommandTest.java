@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align.core.json.Json;
 import dev.align.train.config.TrainConfig;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,18 +21,10 @@ class DemoCommandTest {
     @Test
     void syntheticDemoRunsEveryStepAndWritesWhatItPromises() throws IOException {
         Path out = dir.resolve("demo");
-        PrintStream old = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            status = Main.run(new String[] {"demo", "--out", out.toString(), "--count", "300",
-                    "--steps", "3", "--batch", "16"});
-        } finally {
-            System.setOut(old);
-        }
-        String text = printed.toString(StandardCharsets.UTF_8);
-        assertEquals(0, status, text);
+        Cli.Result r = Cli.run("demo", "--out", out.toString(), "--count", "300", "--steps", "3",
+                "--batch", "16");
+        String text = r.out();
+        assertEquals(0, r.status(), text + r.err());
         for (String step : new String[] {"[1/4]", "[2/4]", "[3/4]", "[4/4]", "demo done"}) {
             assertTrue(text.contains(step), "missing " + step + " in:\n" + text);
         }
@@ -58,18 +47,9 @@ class DemoCommandTest {
     void refusesAFolderThatIsNotAnEarlierDemo() throws IOException {
         Path other = Files.createDirectories(dir.resolve("mine"));
         Files.writeString(other.resolve("notes.txt"), "keep me");
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            status = Main.run(new String[] {"demo", "--out", other.toString(), "--steps", "1"});
-        } finally {
-            System.setErr(oldErr);
-        }
-        assertTrue(status != 0);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not an earlier demo's folder"),
-                err.toString(StandardCharsets.UTF_8));
+        Cli.Result r = Cli.run("demo", "--out", other.toString(), "--steps", "1");
+        assertTrue(r.status() != 0);
+        assertTrue(r.err().contains("is not an earlier demo's folder"), r.err());
         assertTrue(Files.exists(other.resolve("notes.txt")));
     }
 }

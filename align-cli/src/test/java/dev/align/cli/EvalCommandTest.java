@@ -17,7 +17,6 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,19 +63,6 @@ class EvalCommandTest {
         return out.toByteArray();
     }
 
-    private static String[] run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            status = Main.run(args);
-        } finally {
-            System.setOut(old);
-        }
-        return new String[] {String.valueOf(status), out.toString(StandardCharsets.UTF_8)};
-    }
-
     @Test
     void zeroShotOnTwoImageFoldersWritesTableReportAndPlots() throws IOException {
         Path a = dir.resolve("colours");
@@ -94,11 +80,11 @@ class EvalCommandTest {
         Files.write(b.resolve("thing").resolve("x.png"), png(Color.GRAY, 20, 20));
         Path report = dir.resolve("out").resolve("zs.json");
         Files.createDirectories(report.getParent());
-        String[] r = run("eval", "zero-shot", "--model", model.toString(), "--data", a.toString(),
-                "--data", b.toString(), "--templates", "simple", "--batch", "4",
+        Cli.Result r = Cli.run("eval", "zero-shot", "--model", model.toString(), "--data",
+                a.toString(), "--data", b.toString(), "--templates", "simple", "--batch", "4",
                 "--report", report.toString());
-        assertEquals("0", r[0], r[1]);
-        assertTrue(r[1].contains("mean over 2 tasks"), r[1]);
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("mean over 2 tasks"), r.out());
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertEquals("zero-shot", json.get("task").asText());
         assertEquals("[\"simple\",\"simple\"]", json.get("templates").toString());
@@ -144,10 +130,10 @@ class EvalCommandTest {
         Files.writeString(own.resolve("templates.txt"), "{}\nart of the {}\n");
         Path classes = Files.writeString(dir.resolve("classes.txt"), "blue\nred\nmauve\n");
         Path report = dir.resolve("subset.json");
-        String[] r = run("eval", "zero-shot", "--model", model.toString(), "--data",
+        Cli.Result r = Cli.run("eval", "zero-shot", "--model", model.toString(), "--data",
                 own.toString(), "--data", plain.toString(), "--classes", classes.toString(),
                 "--report", report.toString());
-        assertEquals("0", r[0], r[1]);
+        assertEquals(0, r.status(), r.out() + r.err());
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertEquals(own.resolve("templates.txt").toString(), json.get("templates").get(0)
                 .asText());
@@ -157,7 +143,7 @@ class EvalCommandTest {
         assertEquals(2, first.get("classes").asInt(), "red and blue; mauve is no class here");
         assertEquals(2, first.get("templates").asInt());
         assertEquals(80, json.get("datasets").get(1).get("templates").asInt());
-        assertTrue(r[1].contains("templates.txt (2)"), r[1]);
+        assertTrue(r.out().contains("templates.txt (2)"), r.out());
     }
 
     /** --languages: one row per language, scored on the classes every language names. */
@@ -176,9 +162,9 @@ class EvalCommandTest {
                 + "1F436\tหน้าสุนัข\n", StandardCharsets.UTF_8);
         Files.writeString(root.resolve("templates.en.txt"), "{}\nan emoji of {}\n");
         Path report = dir.resolve("languages.json");
-        String[] r = run("eval", "zero-shot", "--model", model.toString(), "--data",
+        Cli.Result r = Cli.run("eval", "zero-shot", "--model", model.toString(), "--data",
                 root.toString(), "--languages", "en, th", "--report", report.toString());
-        assertEquals("0", r[0], r[1]);
+        assertEquals(0, r.status(), r.out() + r.err());
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertEquals("zero-shot-multilingual", json.get("task").asText());
         JsonNode d = json.get("datasets").get(0);
@@ -187,10 +173,10 @@ class EvalCommandTest {
         assertEquals(2, d.get("languages").get(0).get("templates").asInt());
         assertEquals("th", d.get("languages").get(1).get("language").asText());
         assertEquals(1, d.get("languages").get(1).get("templates").asInt());
-        assertTrue(r[1].contains("emoji-eval") && r[1].contains(" th "), r[1]);
-        r = run("eval", "zero-shot", "--model", model.toString(), "--data", root.toString(),
+        assertTrue(r.out().contains("emoji-eval") && r.out().contains(" th "), r.out());
+        r = Cli.run("eval", "zero-shot", "--model", model.toString(), "--data", root.toString(),
                 "--languages", "en,fr", "--report", report.toString());
-        assertEquals("2", r[0]);
+        assertEquals(2, r.status());
     }
 
     @Test
@@ -204,10 +190,10 @@ class EvalCommandTest {
             w.write("s4", "png", png(Color.WHITE, 32, 32), "a origami bleu", null);
         }
         Path report = dir.resolve("ret.json");
-        String[] r = run("eval", "retrieval", "--model", model.toString(), "--data",
+        Cli.Result r = Cli.run("eval", "retrieval", "--model", model.toString(), "--data",
                 shards.resolve("{00000..00001}.tar").toString(), "--report", report.toString());
-        assertEquals("0", r[0], r[1]);
-        assertTrue(r[1].contains("mean over 1 task"), r[1]);
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("mean over 1 task"), r.out());
         JsonNode d = new ObjectMapper().readTree(report.toFile()).get("datasets").get(0);
         assertEquals("shards", d.get("dataset").asText());
         assertEquals(4, d.get("images").asInt());
@@ -228,10 +214,10 @@ class EvalCommandTest {
         assertEquals((recalls.get(0).get("imageToText").asDouble()
                 + recalls.get(0).get("textToImage").asDouble()) / 2, d.get("meanRecallAt1").asDouble(), 1e-12);
         assertTrue(Files.exists(dir.resolve("ret.recall.png")));
-        r = run("eval", "retrieval", "--model", model.toString(), "--data",
+        r = Cli.run("eval", "retrieval", "--model", model.toString(), "--data",
                 shards.resolve("{00000..00001}.tar").toString(), "--max-pairs", "2",
                 "--report", report.toString());
-        assertEquals("0", r[0], r[1]);
+        assertEquals(0, r.status(), r.out() + r.err());
         d = new ObjectMapper().readTree(report.toFile()).get("datasets").get(0);
         assertEquals(2, d.get("images").asInt(), "the first two samples");
         assertEquals(3, d.get("texts").asInt(), "s1 has two captions");
@@ -241,17 +227,9 @@ class EvalCommandTest {
     void anEmptyFolderFailsWithAClearMessageAndStatus2() throws IOException {
         Path empty = dir.resolve("empty");
         Files.createDirectories(empty);
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            status = Main.run("eval", "zero-shot", "--model", model.toString(), "--data",
-                    empty.toString(), "--report", dir.resolve("x.json").toString());
-        } finally {
-            System.setErr(oldErr);
-        }
-        assertEquals(2, status);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("has no class folders"), err.toString());
+        Cli.Result r = Cli.run("eval", "zero-shot", "--model", model.toString(), "--data",
+                empty.toString(), "--report", dir.resolve("x.json").toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("has no class folders"), r.err());
     }
 }

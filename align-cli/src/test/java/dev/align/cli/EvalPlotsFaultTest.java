@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.align.core.io.FileErrors;
 import dev.align.core.testing.FaultyFileSystem;
 import dev.align.eval.retrieval.RecallAtK;
 import dev.align.eval.retrieval.RetrievalReport;
@@ -70,7 +71,7 @@ class EvalPlotsFaultTest {
         fs.makeReadOnly(fs.root());
         AccessDeniedException e = assertThrows(AccessDeniedException.class,
                 () -> EvalPlots.recallCurves(REPORTS, fs.root().resolve("recall.png")));
-        assertTrue(Main.message(e).startsWith("permission denied: "), Main.message(e));
+        assertTrue(FileErrors.describe(e).startsWith("permission denied: "), FileErrors.describe(e));
         assertEquals(List.of(), names());
     }
 }

@@ -39,19 +39,4 @@ class MainTest {
         r = Cli.run("model", "info", "--config", missing);
         assertEquals("align: no such file or directory: " + missing + "\n", r.err());
     }
-
-    @Test
-    void fileSystemErrorsNameTheFileAndWhatHappened() {
-        assertEquals("permission denied: /x", Main.message(
-                new java.nio.file.AccessDeniedException("/x")));
-        assertEquals("/a: Not a directory", Main.message(
-                new java.nio.file.FileSystemException("/a", null, "Not a directory")));
-        assertEquals("/a: NotDirectory", Main.message(new java.nio.file.NotDirectoryException("/a")));
-        assertEquals("bad value", Main.message(new IllegalArgumentException("bad value")));
-        assertEquals("already exists: /out/run", Main.message(
-                new java.nio.file.FileAlreadyExistsException("/out/run")));
-        assertEquals("No space left on device", Main.message(
-                new java.io.IOException("No space left on device")));
-        assertEquals("java.lang.IllegalStateException", Main.message(new IllegalStateException()));
-    }
 }

@@ -17,9 +17,6 @@ import dev.align.models.clip.ClipOutput;
 import dev.align.models.config.ClipConfig;
 import dev.align.models.io.ModelBundle;
 import dev.align.models.io.OpenClipWeights;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,27 +28,9 @@ class ModelCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {}
-
-    private static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void infoPrintsConfigCountAndKeysAsJson() throws Exception {
-        Result r = run("model", "info", "--preset", "ViT-B-32");
+        Cli.Result r = Cli.run("model", "info", "--preset", "ViT-B-32");
         assertEquals(0, r.status(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(151_277_313L, json.get("parameterCount").asLong());
@@ -65,18 +44,18 @@ class ModelCommandTest {
     void infoReadsAConfigFileAndRejectsTypos() throws Exception {
         Path cfg = dir.resolve("m.json");
         Files.writeString(cfg, ClipConfig.test().toJson());
-        assertEquals(0, run("model", "info", "--config", cfg.toString()).status());
+        assertEquals(0, Cli.run("model", "info", "--config", cfg.toString()).status());
         Files.writeString(cfg, ClipConfig.test().toJson().replace("\"layers\"", "\"layer\""));
-        Result bad = run("model", "info", "--config", cfg.toString());
+        Cli.Result bad = Cli.run("model", "info", "--config", cfg.toString());
         assertEquals(2, bad.status());
         assertTrue(bad.err().contains("'layer'"), bad.err());
-        assertEquals(2, run("model", "info").status(), "a preset or a config is required");
+        assertEquals(2, Cli.run("model", "info").status(), "a preset or a config is required");
     }
 
     @Test
     void initThenEmbedMatchesTheLibrary() throws Exception {
         Path weights = dir.resolve("w.safetensors");
-        assertEquals(0, run("model", "init", "--preset", "test", "--seed", "5", "--out", weights.toString()).status());
+        assertEquals(0, Cli.run("model", "init", "--preset", "test", "--seed", "5", "--out", weights.toString()).status());
         int b = 3;
         float[] pixels = new float[b * 3 * 16 * 16];
         for (int i = 0; i < pixels.length; i++) {
@@ -87,7 +66,7 @@ class ModelCommandTest {
         SafeTensors.write(in, Map.of("pixel_values", TensorData.ofFloats(new long[] {b, 3, 16, 16}, pixels),
                 "input_ids", TensorData.ofLongs(new long[] {b, 4}, ids)), Map.of());
         Path out = dir.resolve("out.safetensors");
-        Result r = run("model", "embed", "--preset", "test", "--weights", weights.toString(),
+        Cli.Result r = Cli.run("model", "embed", "--preset", "test", "--weights", weights.toString(),
                 "--inputs", in.toString(), "--out", out.toString(), "--batch-size", "2");
         assertEquals(0, r.status(), r.err());
         Map<String, TensorData> got = SafeTensors.read(out);
@@ -111,43 +90,43 @@ class ModelCommandTest {
             ModelBundle.write(folder, ClipModel.create(ClipConfig.test(), m,
                     DataType.FLOAT32, 9), null, null);
         }
-        Result info = run("model", "info", "--model", folder.toString());
+        Cli.Result info = Cli.run("model", "info", "--model", folder.toString());
         assertEquals(0, info.status(), info.err());
         assertEquals(24, new ObjectMapper().readTree(info.out()).get("config").get("embedDim").asInt());
         Path in = dir.resolve("in.safetensors");
         SafeTensors.write(in, Map.of("pixel_values", TensorData.ofFloats(new long[] {1, 3, 16, 16}, new float[768]),
                 "input_ids", TensorData.ofLongs(new long[] {1, 3}, new long[] {1, 5, 63})), Map.of());
         Path out = dir.resolve("out.safetensors");
-        Result embed = run("model", "embed", "--model", folder.toString(), "--inputs", in.toString(),
+        Cli.Result embed = Cli.run("model", "embed", "--model", folder.toString(), "--inputs", in.toString(),
                 "--out", out.toString());
         assertEquals(0, embed.status(), embed.err());
-        assertEquals(2, run("model", "embed", "--model", folder.toString(), "--weights", "w.safetensors",
+        assertEquals(2, Cli.run("model", "embed", "--model", folder.toString(), "--weights", "w.safetensors",
                 "--inputs", in.toString(), "--out", out.toString()).status());
     }
 
     @Test
     void embedRejectsMissingInputsAndMismatchedWeights() throws Exception {
         Path weights = dir.resolve("w.safetensors");
-        assertEquals(0, run("model", "init", "--preset", "test", "--seed", "1", "--out", weights.toString()).status());
+        assertEquals(0, Cli.run("model", "init", "--preset", "test", "--seed", "1", "--out", weights.toString()).status());
         Path in = dir.resolve("in.safetensors");
         SafeTensors.write(in, Map.of("pixel_values", TensorData.ofFloats(new long[] {1, 3, 16, 16}, new float[768])),
                 Map.of());
-        Result missing = run("model", "embed", "--preset", "test", "--weights", weights.toString(),
+        Cli.Result missing = Cli.run("model", "embed", "--preset", "test", "--weights", weights.toString(),
                 "--inputs", in.toString(), "--out", dir.resolve("o.safetensors").toString());
         assertEquals(2, missing.status());
         assertTrue(missing.err().contains("input_ids"), missing.err());
-        Result wrong = run("model", "embed", "--preset", "tiny", "--weights", weights.toString(),
+        Cli.Result wrong = Cli.run("model", "embed", "--preset", "tiny", "--weights", weights.toString(),
                 "--inputs", in.toString(), "--out", dir.resolve("o.safetensors").toString());
         assertEquals(2, wrong.status());
     }
 
     @Test
     void configPrintsWhatConfigAndARunConfigRead() throws Exception {
-        Result r = run("model", "config", "--preset", "tiny");
+        Cli.Result r = Cli.run("model", "config", "--preset", "tiny");
         assertEquals(0, r.status(), r.err());
         Path file = Files.writeString(dir.resolve("tiny.json"), r.out());
         assertEquals(ClipConfig.tiny(), ClipConfig.fromJson(file));
-        Result info = run("model", "info", "--config", file.toString());
+        Cli.Result info = Cli.run("model", "info", "--config", file.toString());
         assertEquals(0, info.status(), info.err());
         assertEquals(new ObjectMapper().readTree(r.out()),
                 new ObjectMapper().readTree(info.out()).get("config"));

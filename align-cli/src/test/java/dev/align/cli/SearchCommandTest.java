@@ -8,10 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align.data.shards.ShardWriter;
 import dev.align.eval.embed.ClipEmbedder;
 import java.awt.Color;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,19 +31,6 @@ class SearchCommandTest {
         model = EvalCommandTest.tinyModel(dir.resolve("model"));
     }
 
-    private static String[] run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            status = Main.run(args);
-        } finally {
-            System.setOut(old);
-        }
-        return new String[] {String.valueOf(status), out.toString(StandardCharsets.UTF_8)};
-    }
-
     @Test
     void folderSearchRanksAsTheEmbedderScoresAndLabelsWithClassNames() throws IOException {
         Path folder = dir.resolve("folder");
@@ -64,10 +48,10 @@ class SearchCommandTest {
         Files.writeString(folder.resolve("classnames.txt"), "c0\tred things\nc1\tblue things\n");
         Path sheet = dir.resolve("out").resolve("hits.png");
         Files.createDirectories(sheet.getParent());
-        String[] r = run("search", "--model", model.toString(), "--images",
+        Cli.Result r = Cli.run("search", "--model", model.toString(), "--images",
                 folder.toString(), "--query", "a photo of a red square.", "--query",
                 "the blue disc", "--top", "4", "--out", sheet.toString());
-        assertEquals("0", r[0], r[1]);
+        assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(ImageIO.read(sheet.toFile()).getWidth() > 0);
         JsonNode run = new ObjectMapper().readTree(dir.resolve("out").resolve("hits.json").toFile());
         assertEquals(6, run.get("images").asInt());
@@ -108,10 +92,10 @@ class SearchCommandTest {
             w.write("s0", "png", EvalCommandTest.png(Color.RED, 32, 32), "a red square", null);
             w.write("s1", "png", EvalCommandTest.png(Color.BLUE, 32, 32), "a blue disc", null);
         }
-        String[] r = run("search", "--model", model.toString(), "--images",
+        Cli.Result r = Cli.run("search", "--model", model.toString(), "--images",
                 shards.resolve("00000.tar").toString(), "--query", "blue", "--top", "5",
                 "--out", dir.resolve("s.png").toString());
-        assertEquals("0", r[0], r[1]);
+        assertEquals(0, r.status(), r.out() + r.err());
         JsonNode matches = new ObjectMapper().readTree(dir.resolve("s.json").toFile())
                 .get("results").get(0).get("matches");
         assertEquals(2, matches.size(), "k is capped by the images there are");
@@ -122,8 +106,8 @@ class SearchCommandTest {
 
     @Test
     void aBlankQueryIsRefusedWithStatus2() {
-        String[] r = run("search", "--model", model.toString(), "--images",
+        Cli.Result r = Cli.run("search", "--model", model.toString(), "--images",
                 dir.toString(), "--query", " ");
-        assertEquals("2", r[0]);
+        assertEquals(2, r.status());
     }
 }

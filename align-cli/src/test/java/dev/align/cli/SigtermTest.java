@@ -97,7 +97,8 @@ class SigtermTest {
         Path reference = dir.resolve("reference");
         String[] common = {"curate", "--pool", poolPattern, "--steps", "metaclip:metadata="
                 + metadata + ",t=400,seed=1", "--samples-per-shard", "1", "--threads", "1"};
-        assertEquals(0, Main.run(with(common, "--out", reference.toString())));
+        Cli.Result straight = Cli.run(with(common, "--out", reference.toString()));
+        assertEquals(0, straight.status(), straight.err());
 
         // One output shard per kept pair, each fsynced: slow enough to be caught in the middle.
         Path out = dir.resolve("curated");
@@ -111,7 +112,8 @@ class SigtermTest {
         assertTrue(Files.exists(out.resolve(CurationPipeline.INCOMPLETE)));
         assertFalse(Files.exists(out.resolve(CurationPipeline.SUMMARY)));
 
-        assertEquals(0, Main.run(with(common, "--out", out.toString())));
+        Cli.Result again = Cli.run(with(common, "--out", out.toString()));
+        assertEquals(0, again.status(), again.err());
         assertFalse(Files.exists(out.resolve(CurationPipeline.INCOMPLETE)));
         assertArrayEquals(Files.readAllBytes(reference.resolve(CurationPipeline.DECISIONS)),
                 Files.readAllBytes(out.resolve(CurationPipeline.DECISIONS)));

@@ -1,5 +1,6 @@
 package dev.align.spark;
 
+import dev.align.core.io.FileErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ public final class CurateJob {
                 e.printStackTrace();
             }
             Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-            commandLine.getErr().println("curate-job: " + cause.getMessage());
+            commandLine.getErr().println("curate-job: " + FileErrors.describe(cause));
             return cause instanceof IllegalArgumentException ? 2
                     : cause instanceof IOException ? 1 : 3;
         });

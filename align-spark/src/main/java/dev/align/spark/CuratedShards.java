@@ -4,7 +4,6 @@ import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
-import dev.align.data.image.ImageDecoder;
 import dev.align.data.shards.Sample;
 import dev.align.data.shards.ShardReader;
 import dev.align.data.shards.ShardReaderOptions;
@@ -80,8 +79,7 @@ public final class CuratedShards {
     /** Copies the samples of {@code shard} whose key is in {@code keys} into {@code out/name}. */
     static long writeOne(String shard, Set<String> keys, Path out, String name) {
         Path tmp = out.resolve(".tmp-" + name);
-        ShardReaderOptions options = new ShardReaderOptions(List.of(shard), 0, false, 0, 1,
-                ImageDecoder.DEFAULT_MAX_PIXELS, ShardReaderOptions.DEFAULT_MAX_MEMBER_BYTES);
+        ShardReaderOptions options = Pools.oneShard(shard);
         long n = 0;
         try {
             FileTrees.delete(tmp); // left by a failed earlier attempt of this task

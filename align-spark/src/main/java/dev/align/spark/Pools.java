@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -93,10 +94,29 @@ public final class Pools {
      * @return the pool; skipped samples as skip records
      */
     public static JavaRDD<PoolRecord> shards(SparkSession spark, List<String> shards) {
+        return perShard(spark, shards, shard -> readShard(shard).iterator());
+    }
+
+    /**
+     * One task per shard, as every job here reads shards.
+     *
+     * @param read a shard's path to its records
+     * @throws IllegalArgumentException if {@code shards} is null or empty
+     */
+    static <T> JavaRDD<T> perShard(SparkSession spark, List<String> shards,
+            FlatMapFunction<String, T> read) {
         Checks.checkArgument(shards != null && !shards.isEmpty(), "the shard list is empty");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return sc.parallelize(List.copyOf(shards), shards.size())
-                .flatMap(shard -> readShard(shard).iterator());
+        return sc.parallelize(List.copyOf(shards), shards.size()).flatMap(read);
+    }
+
+    /**
+     * How a task reads its shard: in file order, one thread, no shuffle, the local reader's
+     * limits; so a job sees the same samples and the same skips as a local read.
+     */
+    static ShardReaderOptions oneShard(String shard) {
+        return new ShardReaderOptions(List.of(shard), 0, false, 0, 1,
+                ImageDecoder.DEFAULT_MAX_PIXELS, ShardReaderOptions.DEFAULT_MAX_MEMBER_BYTES);
     }
 
     /**
@@ -106,8 +126,7 @@ public final class Pools {
      * @return its pairs and skips, in file order
      */
     public static List<PoolRecord> readShard(String shard) {
-        ShardReaderOptions options = new ShardReaderOptions(List.of(shard), 0, false, 0, 1,
-                ImageDecoder.DEFAULT_MAX_PIXELS, ShardReaderOptions.DEFAULT_MAX_MEMBER_BYTES);
+        ShardReaderOptions options = oneShard(shard);
         List<PoolRecord> out = new ArrayList<>();
         // Skips are reported on the consumer thread in stream order, so they interleave correctly.
         try (ShardReader reader = ShardReader.open(options, 0,

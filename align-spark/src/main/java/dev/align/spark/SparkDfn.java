@@ -3,7 +3,6 @@ package dev.align.spark;
 import dev.align.core.Checks;
 import dev.align.curation.dfn.DfnScorer;
 import dev.align.curation.dfn.DfnSelection;
-import dev.align.data.image.ImageDecoder;
 import dev.align.data.shards.Sample;
 import dev.align.data.shards.ShardReader;
 import dev.align.data.shards.ShardReaderOptions;
@@ -14,7 +13,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -54,11 +52,9 @@ public final class SparkDfn {
      */
     public static JavaRDD<ScoredRecord> score(SparkSession spark, List<String> shards,
             String modelDir, int batchSize) {
-        Checks.checkArgument(shards != null && !shards.isEmpty(), "the shard list is empty");
         Checks.checkArgument(batchSize >= 1, "batchSize must be >= 1, got %s", batchSize);
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return sc.parallelize(List.copyOf(shards), shards.size())
-                .flatMap(shard -> scoreShard(shard, modelDir, batchSize).iterator());
+        return Pools.perShard(spark, shards,
+                shard -> scoreShard(shard, modelDir, batchSize).iterator());
     }
 
     /**
@@ -70,8 +66,7 @@ public final class SparkDfn {
      * @return its pairs and skips, in file order
      */
     public static List<ScoredRecord> scoreShard(String shard, String modelDir, int batchSize) {
-        ShardReaderOptions options = new ShardReaderOptions(List.of(shard), 0, false, 0, 1,
-                ImageDecoder.DEFAULT_MAX_PIXELS, ShardReaderOptions.DEFAULT_MAX_MEMBER_BYTES);
+        ShardReaderOptions options = Pools.oneShard(shard);
         List<ScoredRecord> out = new ArrayList<>();
         DfnScorer scorer = ScorerPool.borrow(modelDir, batchSize);
         try (ShardReader reader = ShardReader.open(options, 0, (Skip skip) ->

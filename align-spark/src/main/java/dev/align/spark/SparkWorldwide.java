@@ -10,7 +10,6 @@ import dev.align.curation.worldwide.WorldwideBalancer;
 import dev.align.curation.worldwide.WorldwideCuration;
 import dev.align.curation.worldwide.WorldwideDecision;
 import dev.align.curation.worldwide.WorldwideMatcher;
-import dev.align.data.image.ImageDecoder;
 import dev.align.data.shards.Sample;
 import dev.align.data.shards.ShardReader;
 import dev.align.data.shards.ShardReaderOptions;
@@ -109,10 +108,7 @@ public final class SparkWorldwide {
      * @return the pairs
      */
     public static JavaRDD<Pair> shards(SparkSession spark, List<String> shards) {
-        Checks.checkArgument(shards != null && !shards.isEmpty(), "the shard list is empty");
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return sc.parallelize(List.copyOf(shards), shards.size())
-                .flatMap(shard -> readShard(shard).iterator());
+        return Pools.perShard(spark, shards, shard -> readShard(shard).iterator());
     }
 
     /**
@@ -122,8 +118,7 @@ public final class SparkWorldwide {
      * @return its pairs
      */
     public static List<Pair> readShard(String shard) {
-        ShardReaderOptions options = new ShardReaderOptions(List.of(shard), 0, false, 0, 1,
-                ImageDecoder.DEFAULT_MAX_PIXELS, ShardReaderOptions.DEFAULT_MAX_MEMBER_BYTES);
+        ShardReaderOptions options = Pools.oneShard(shard);
         List<Pair> out = new ArrayList<>();
         try (ShardReader reader = ShardReader.open(options, 0)) {
             for (Iterator<Sample> it = reader; it.hasNext(); ) {

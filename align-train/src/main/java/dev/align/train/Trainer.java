@@ -27,8 +27,8 @@ import dev.align.train.config.LossSpec;
 import dev.align.train.config.TrainConfig;
 import dev.align.train.data.SourceFeed;
 import dev.align.train.eval.Evaluation;
-import dev.align.train.metrics.MetricsLog;
 import dev.align.train.metrics.ProgressBar;
+import dev.align.train.metrics.StepLog;
 import dev.align.train.metrics.StepMetrics;
 import dev.align.train.metrics.TrainingPlot;
 import dev.align.train.optim.AdamW;
@@ -192,7 +192,8 @@ public final class Trainer implements AutoCloseable {
         StopRequest watched = stop;
         boolean watching = true;
         watched.watch();
-        try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), state.step())) {
+        try (StepLog<StepMetrics> metrics = new StepLog<>(out.resolve("metrics.jsonl"), state.step(),
+                StepMetrics.class, StepMetrics::step)) {
             for (long step = state.step(); step < cfg.steps(); step++) {
                 long t0 = System.nanoTime();
                 double lr = schedule.lr(step);

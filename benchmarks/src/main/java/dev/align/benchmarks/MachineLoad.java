@@ -66,6 +66,23 @@ public class MachineLoad {
         }
     }
 
+    /**
+     * A span of time that starts when it is made: the cores other processes kept busy during it,
+     * by the same count. For the benchmarks that time themselves instead of through JMH.
+     */
+    static final class Window {
+        private final long t0 = System.nanoTime();
+        private final long busy0 = busyTicks();
+        private final long self0 = selfTicks();
+
+        /** Cores other processes kept busy from the making of this window until now; NaN off Linux. */
+        double foreignCores() {
+            double dt = (System.nanoTime() - t0) / 1e9;
+            return busy0 < 0 ? Double.NaN
+                    : Math.max(0, busyTicks() - busy0 - (selfTicks() - self0)) / HZ / dt;
+        }
+    }
+
     private static long busyTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");

@@ -4,7 +4,6 @@ import dev.align.core.io.SafeTensors;
 import dev.align.core.io.TensorData;
 import dev.align.data.image.ImageDecoder;
 import dev.align.data.image.ImageTransform;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -82,8 +81,7 @@ public final class PreprocessBench {
                 }
             }
             double[] perPass = new double[repeats];
-            long busy0 = busyTicks();
-            long self0 = selfTicks();
+            MachineLoad.Window load = new MachineLoad.Window();
             long wall0 = System.nanoTime();
             for (int r = 0; r < repeats; r++) {
                 long c0 = mx.getCurrentThreadCpuTime();
@@ -93,8 +91,7 @@ public final class PreprocessBench {
                 perPass[r] = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
             }
             double wall = (System.nanoTime() - wall0) / 1e9;
-            double foreign = busy0 < 0 ? Double.NaN
-                    : Math.max(0, busyTicks() - busy0 - (selfTicks() - self0)) / 100.0 / wall;
+            double foreign = load.foreignCores();
             Arrays.sort(perPass);
             double median = perPass[repeats / 2];
             json.append(String.format(Locale.ROOT, ",%n  \"%s\": {\"images\": %d, "
@@ -111,25 +108,5 @@ public final class PreprocessBench {
         }
         json.append(String.format(Locale.ROOT, "%n}%n"));
         System.out.print(json);
-    }
-
-    private static long busyTicks() {
-        try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3])
-                    + Long.parseLong(f[6]) + Long.parseLong(f[7]) + Long.parseLong(f[8]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static long selfTicks() {
-        try {
-            String s = Files.readString(Path.of("/proc/self/stat"));
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 }

@@ -127,7 +127,7 @@ public final class ServingBench {
         call.get();
         call.get();                                               // warm-up: JIT, allocator, MKL
         long[] ns = new long[iterations];
-        Load load = new Load();
+        MachineLoad.Window load = new MachineLoad.Window();
         for (int i = 0; i < iterations; i++) {
             long t0 = System.nanoTime();
             call.get();
@@ -143,7 +143,7 @@ public final class ServingBench {
         if (b == 1) {
             int calls = Math.max(50, iterations);
             long[] lat = new long[calls];
-            Load l2 = new Load();
+            MachineLoad.Window l2 = new MachineLoad.Window();
             for (int i = 0; i < calls; i++) {
                 long t0 = System.nanoTime();
                 call.get();
@@ -192,12 +192,12 @@ public final class ServingBench {
             plain.encodeEncodedImages(images.subList(0, b));
             plain.encodeTexts(captions.subList(0, b));
             for (int round = 0; round < iterations; round++) {
-                Load l1 = new Load();
+                MachineLoad.Window l1 = new MachineLoad.Window();
                 long t0 = System.nanoTime();
                 scorer.score(images, captions);
                 double dfn = n / ((System.nanoTime() - t0) / 1e9);
                 double f1 = l1.foreignCores();
-                Load l2 = new Load();
+                MachineLoad.Window l2 = new MachineLoad.Window();
                 long t1 = System.nanoTime();
                 plain.encodeEncodedImages(images);
                 plain.encodeTexts(captions);
@@ -209,39 +209,6 @@ public final class ServingBench {
             }
         } finally {
             FileTrees.delete(dir);
-        }
-    }
-
-    /** Cores other processes kept busy since construction (the peer's LoadMonitor formula). */
-    private static final class Load {
-        private final long t0 = System.nanoTime();
-        private final long busy0 = busyTicks();
-        private final long self0 = selfTicks();
-
-        double foreignCores() {
-            double dt = (System.nanoTime() - t0) / 1e9;
-            return busy0 < 0 ? Double.NaN
-                    : Math.max(0, busyTicks() - busy0 - (selfTicks() - self0)) / 100.0 / dt;
-        }
-
-        private static long busyTicks() {
-            try {
-                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-                return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3])
-                        + Long.parseLong(f[6]) + Long.parseLong(f[7]) + Long.parseLong(f[8]);
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            }
-        }
-
-        private static long selfTicks() {
-            try {
-                String s = Files.readString(Path.of("/proc/self/stat"));
-                String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            } catch (IOException | RuntimeException e) {
-                return 0;
-            }
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.FileErrors;
 import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.curation.dfn.DfnScorer;
@@ -228,13 +229,10 @@ public final class CurationPipeline {
         try {
             write.run();
         } catch (IOException e) {
-            String why = e instanceof java.nio.file.AccessDeniedException a
-                    ? "permission denied: " + a.getFile()
-                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null
-                            ? f.getFile() + ": " + f.getReason() : e.getMessage();
             throw new IOException(String.format("curate: cannot write %s in %s (%s); the folder "
                     + "holds an unfinished curation (no %s): free space or make it writable, then "
-                    + "run the same command again, which starts over", what, out, why, SUMMARY), e);
+                    + "run the same command again, which starts over", what, out,
+                    FileErrors.describe(e), SUMMARY), e);
         }
     }
 

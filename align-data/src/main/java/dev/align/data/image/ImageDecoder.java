@@ -123,22 +123,8 @@ public final class ImageDecoder {
 
     /** The image as ImageIO decodes it, after the size and corruption checks. */
     private BufferedImage decodeAsIs(byte[] encoded) throws ImageDecodeException {
-        return withReader(encoded, (reader, warnings) -> {
-            ImageSize size = checkedSize(reader);
-            BufferedImage image;
-            try {
-                image = reader.read(0, reader.getDefaultReadParam());
-            } catch (IOException | RuntimeException e) {
-                throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
-                        "cannot decode " + size.width() + "x" + size.height() + " "
-                                + formatName(reader) + ": " + e, e);
-            }
-            if (!warnings.isEmpty()) {
-                throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
-                        "decoder warned: " + String.join("; ", warnings), null);
-            }
-            return image;
-        });
+        return withReader(encoded, (reader, warnings) ->
+                read(reader, reader.getDefaultReadParam(), checkedSize(reader), warnings));
     }
 
     /**
@@ -161,19 +147,7 @@ public final class ImageDecoder {
                     Math.max(size.width(), size.height()) / (2L * maxSide));
             ImageReadParam param = reader.getDefaultReadParam();
             param.setSourceSubsampling(factor, factor, 0, 0);
-            BufferedImage image;
-            try {
-                image = reader.read(0, param);
-            } catch (IOException | RuntimeException e) {
-                throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
-                        "cannot decode " + size.width() + "x" + size.height() + " "
-                                + formatName(reader) + ": " + e, e);
-            }
-            if (!warnings.isEmpty()) {
-                throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
-                        "decoder warned: " + String.join("; ", warnings), null);
-            }
-            return toOpaqueRgb(image, backgroundRgb);
+            return toOpaqueRgb(read(reader, param, size, warnings), backgroundRgb);
         });
     }
 
@@ -266,6 +240,27 @@ public final class ImageDecoder {
     private static boolean isWebp(byte[] b) {
         return b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
                 && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P';
+    }
+
+    /**
+     * Reads the first image with {@code param}; a decoder error or warning (a truncated or
+     * corrupt file) is {@code CORRUPT}, naming the header's size and the format.
+     */
+    private static BufferedImage read(ImageReader reader, ImageReadParam param, ImageSize size,
+            List<String> warnings) throws ImageDecodeException {
+        BufferedImage image;
+        try {
+            image = reader.read(0, param);
+        } catch (IOException | RuntimeException e) {
+            throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+                    "cannot decode " + size.width() + "x" + size.height() + " "
+                            + formatName(reader) + ": " + e, e);
+        }
+        if (!warnings.isEmpty()) {
+            throw new ImageDecodeException(ImageDecodeException.Kind.CORRUPT,
+                    "decoder warned: " + String.join("; ", warnings), null);
+        }
+        return image;
     }
 
     private static String formatName(ImageReader reader) {

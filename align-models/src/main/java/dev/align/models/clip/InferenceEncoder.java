@@ -15,7 +15,6 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.align.models.config.Activation;
 import dev.align.models.config.TextConfig;
-import dev.align.models.config.TextPool;
 import dev.align.models.config.VisionConfig;
 import dev.align.models.internal.Constants;
 import dev.align.models.nn.LayerNormBlock;
@@ -232,7 +231,7 @@ public final class InferenceEncoder implements AutoCloseable {
             int t = columns;
             int w = tc.width();
             DataType type = tokenTable.getDataType();
-            int[] pool = pooledPositions(tc, ids, b, t);
+            int[] pool = tc.pool().positions(ids, b, t);
             long[] pooledRows = new long[b];
             for (int i = 0; i < b; i++) {
                 pooledRows[i] = (long) i * t + pool[i];
@@ -291,28 +290,10 @@ public final class InferenceEncoder implements AutoCloseable {
             return columns;
         }
         int max = 0;
-        for (int p : pooledPositions(tc, ids, b, columns)) {
+        for (int p : tc.pool().positions(ids, b, columns)) {
             max = Math.max(max, p);
         }
         return max + 1;
-    }
-
-    /** Pooled position per row: the first largest id (CLIP's end of text) or 0. */
-    private static int[] pooledPositions(TextConfig tc, long[] ids, int b, int t) {
-        int[] pos = new int[b];
-        if (tc.pool() == TextPool.FIRST) {
-            return pos;
-        }
-        for (int r = 0; r < b; r++) {
-            int best = 0;
-            for (int c = 1; c < t; c++) {
-                if (ids[r * t + c] > ids[r * t + best]) {
-                    best = c;
-                }
-            }
-            pos[r] = best;
-        }
-        return pos;
     }
 
     /**

@@ -101,7 +101,8 @@ public final class TextTransformer extends ModuleBlock {
         } else {
             // The index stays in the input's scope: gather's backward reads it, and on CPU the
             // array created from Java memory is what keeps that memory alive.
-            NDArray idx = scope.create(argmaxPerRow(host, b, t), new Shape(b, 1, 1));
+            NDArray idx = scope.create(Arrays.stream(TextPool.ARGMAX.positions(host, b, t))
+                    .asLongStream().toArray(), new Shape(b, 1, 1));
             pooled = x.gather(idx.broadcast(b, 1, config.width()), 1).reshape(b, config.width());
         }
         return pooled.matMul(value(ps, textProjection, ids, training));               // [B, E]
@@ -153,21 +154,6 @@ public final class TextTransformer extends ModuleBlock {
         try (array) {
             return array.toType(type, true);
         }
-    }
-
-    /** Position of the first largest id in each row: CLIP's end-of-text token. */
-    private static long[] argmaxPerRow(long[] ids, int b, int t) {
-        long[] position = new long[b];
-        for (int r = 0; r < b; r++) {
-            int best = 0;
-            for (int c = 1; c < t; c++) {
-                if (ids[r * t + c] > ids[r * t + best]) {
-                    best = c;
-                }
-            }
-            position[r] = best;
-        }
-        return position;
     }
 
     @Override

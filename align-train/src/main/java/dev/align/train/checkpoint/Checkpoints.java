@@ -3,6 +3,7 @@ package dev.align.train.checkpoint;
 import static dev.align.core.Checks.checkArgument;
 
 import dev.align.core.io.AtomicFiles;
+import dev.align.core.io.FileErrors;
 import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.models.clip.ClipModel;
@@ -104,22 +105,11 @@ public final class Checkpoints {
             }
             throw new IOException(String.format("cannot write checkpoint %s in %s (%s); %s; free "
                     + "space or make the folder writable, then continue with --resume",
-                    target.getFileName(), dir, describe(e), previousOf(state.step())), e);
+                    target.getFileName(), dir, FileErrors.describe(e), previousOf(state.step())), e);
         }
         fsyncDirectory(dir);
         prune();
         return target;
-    }
-
-    /** An I/O failure in words: the file and the reason. */
-    static String describe(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException a) {
-            return "permission denied: " + a.getFile();
-        }
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getFile() + ": " + f.getReason();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Which checkpoint a resume would use, for messages; never fails. */

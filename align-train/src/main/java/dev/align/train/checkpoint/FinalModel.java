@@ -1,5 +1,6 @@
 package dev.align.train.checkpoint;
 
+import dev.align.core.io.FileErrors;
 import dev.align.models.clip.ClipModel;
 import dev.align.models.io.ModelBundle;
 import dev.align.models.io.Provenance;
@@ -40,7 +41,7 @@ public final class FinalModel {
             throw new IOException(String.format("cannot write the final model folder %s (%s); the "
                     + "checkpoint of step %s holds the same weights: free space or make the folder "
                     + "writable, then run again with --resume to write it", dir,
-                    Checkpoints.describe(e), step), e);
+                    FileErrors.describe(e), step), e);
         }
         return dir;
     }

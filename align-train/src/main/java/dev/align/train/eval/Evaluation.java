@@ -20,6 +20,7 @@ import dev.align.models.clip.ClipModel;
 import dev.align.models.config.TextConfig;
 import dev.align.train.config.EvalSpec;
 import dev.align.train.config.TrainConfig;
+import dev.align.train.metrics.StepLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class Evaluation implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final List<ZeroShotSet> zeroShot;
     private final List<RetrievalSet> retrieval;
-    private EvalLog log;
+    private StepLog<EvalResult> log;
 
     /** A prepared zero-shot task. */
     private record ZeroShotSet(String name, ImageFolder folder, List<String> templates) {}
@@ -127,7 +128,7 @@ public final class Evaluation implements AutoCloseable {
      */
     public void startLog(Path file, long resumeStep) throws IOException {
         if (spec != null && log == null) {
-            log = new EvalLog(file, resumeStep);
+            log = new StepLog<>(file, resumeStep, EvalResult.class, EvalResult::step);
         }
     }
 
