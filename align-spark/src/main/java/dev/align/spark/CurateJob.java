@@ -1,10 +1,14 @@
 package dev.align.spark;
 
 import dev.align.core.io.FileErrors;
+import dev.align.curation.pipeline.MetaClip2StepConfig;
+import dev.align.curation.worldwide.WorldwideMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -21,11 +25,14 @@ import picocli.CommandLine.Option;
  * spark-submit --class dev.align.spark.CurateJob align-spark-VERSION-all.jar \
  *     metaclip --shards 'pool/{00000..00999}.tar' --metadata entries.txt --threshold 20000 \
  *     --seed 0 --out curated/ --write-shards
+ * spark-submit --class dev.align.spark.CurateJob align-spark-VERSION-all.jar \
+ *     metaclip2 --shards 'pool/{00000..00999}.tar' --metadata metadata/ --threshold 20000 \
+ *     --out curated2/
  * </pre>
  */
 @Command(name = "curate-job", mixinStandardHelpOptions = true, version = "align 0.1.0-SNAPSHOT",
         description = "Curation of image-text pools on Apache Spark (same kept set as the local run).",
-        subcommands = {CurateJob.MetaClip.class, CurateJob.Dfn.class,
+        subcommands = {CurateJob.MetaClip.class, CurateJob.MetaClip2.class, CurateJob.Dfn.class,
             CommandLine.HelpCommand.class})
 public final class CurateJob {
 
@@ -126,6 +133,70 @@ public final class CurateJob {
                         + "skipped) in %.1f s; decisions in %s/decisions%n", s.kept(), s.pairs(),
                         s.noMatch(), s.skipped().values().stream().mapToLong(Long::longValue)
                                 .sum(), s.seconds(), common.out);
+            } finally {
+                spark.stop();
+            }
+            return 0;
+        }
+    }
+
+    /** {@code metaclip2}: identify each caption's language, match per language, balance. */
+    @Command(name = "metaclip2", mixinStandardHelpOptions = true,
+            description = "MetaCLIP 2 curation, as the local metaclip2 step: each caption's "
+                    + "language from its script (else the recorded lang), matching against that "
+                    + "language's metadata, counts per language, and balancing with a threshold "
+                    + "per language that keeps the English tail share. Writes OUT/decisions "
+                    + "(parquet), OUT/languages.json, OUT/summary.json and, with --write-shards, "
+                    + "OUT/shards.")
+    static final class MetaClip2 implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        PoolOptions pool;
+
+        @Option(names = "--metadata", required = true,
+                description = "Folder of per-language metadata lists (en.txt, de.txt, ja.txt or "
+                        + "LANG.json), read on the driver; './align curate metadata "
+                        + "--by-language' writes one.")
+        Path metadata;
+
+        @Option(names = "--threshold", required = true,
+                description = "The English t (20000 for MetaCLIP's 400M set); every other "
+                        + "language's t keeps the English tail share.")
+        long threshold;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the coins "
+                + "(default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--partitions", defaultValue = "0", description = "Partitions for a "
+                + "parquet pool (columns key, caption and optionally lang); 0 keeps the reader's "
+                + "split (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--write-shards", description = "Also write the kept samples as shards "
+                + "(shard pools; OUT must be a local or mounted directory).")
+        boolean writeShards;
+
+        @Override
+        public Integer call() throws IOException {
+            // The local step's settings, so that the same values are refused with the same words.
+            MetaClip2StepConfig settings = new MetaClip2StepConfig(metadata.toString(), threshold,
+                    seed);
+            Map<String, List<String>> lists = WorldwideMetadata.read(Path.of(settings.metadata()));
+            PoolSpec spec = pool.parquet != null ? PoolSpec.parquet(pool.parquet, partitions)
+                    : PoolSpec.shards(pool.shards);
+            SparkSession spark = common.session("align metaclip2");
+            try {
+                MetaClip2Summary s = MetaClip2Job.run(spark, spec, lists, settings.t(),
+                        settings.seed(), common.out, writeShards);
+                System.err.printf(Locale.ROOT, "metaclip2: kept %,d of %,d pairs (%,d matched "
+                        + "nothing, %,d skipped) in %.1f s; English t=%d keeps tail share "
+                        + "p=%.4f; t per language %s; decisions in %s/decisions%n", s.kept(), s.pairs(),
+                        s.noMatch(), s.skipped().values().stream().mapToLong(Long::longValue)
+                                .sum(), s.seconds(), s.englishThreshold(), s.tailShare(),
+                        s.thresholds(), common.out);
             } finally {
                 spark.stop();
             }

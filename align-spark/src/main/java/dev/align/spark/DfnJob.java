@@ -56,8 +56,9 @@ public final class DfnJob {
         long start = System.nanoTime();
         JavaRDD<ScoredRecord> scored = SparkDfn.score(spark, shards, modelDir, batchSize)
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<DfnOutcome> outcomes = null;
         try {
-            JavaRDD<DfnOutcome> outcomes = (topFraction != null
+            outcomes = (topFraction != null
                     ? SparkDfn.selectTop(scored, topFraction)
                     : SparkDfn.selectAtLeast(scored, threshold))
                     .persist(StorageLevel.MEMORY_AND_DISK());
@@ -84,9 +85,11 @@ public final class DfnJob {
                     skips, batchSize, scored.getNumPartitions(),
                     (System.nanoTime() - start) / 1e9);
             Outputs.writeText(spark, out, "summary.json", Json.write(summary) + "\n");
-            outcomes.unpersist(false);
             return summary;
-        } finally {
+        } finally {                        // also when a write fails: a driver may run more jobs
+            if (outcomes != null) {
+                outcomes.unpersist(false);
+            }
             scored.unpersist(false);
         }
     }

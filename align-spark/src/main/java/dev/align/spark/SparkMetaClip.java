@@ -8,6 +8,7 @@ import dev.align.curation.metaclip.PairIds;
 import dev.align.spark.internal.JvmCache;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -68,19 +69,48 @@ public final class SparkMetaClip {
 
         JavaRDD<Matched> matched = pool.mapPartitions(it -> match(entries, fingerprint, it))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        Tally tally = matched.treeAggregate(new Tally(numEntries), Tally::add, Tally::merge);
+        Tally tally = null;
+        try {
+            tally = matched.treeAggregate(new Tally(numEntries), Tally::add, Tally::merge);
+        } finally {
+            if (tally == null) {        // a failed job (a SparkException, undeclared): the run
+                matched.unpersist(false);   // that would release the matches is never made
+                entries.destroy();
+            }
+        }
         long[] counts = tally.counts == null ? new long[numEntries] : tally.counts;
 
         Broadcast<long[]> countsBroadcast = sc.broadcast(counts);
+        // Executors key their balancer by the counts themselves, not by the broadcast's id: ids
+        // restart with every SparkContext, and a local-mode JVM outlives its contexts.
+        List<Object> balancerKey = List.of(fingerprint(counts), threshold, seed);
         JavaRDD<MetaClipOutcome> outcomes = matched.mapPartitions(it -> {
-            long id = countsBroadcast.id();
-            MetaClipBalancer balancer = BALANCERS.get(List.of(id, threshold, seed),
+            MetaClipBalancer balancer = BALANCERS.get(balancerKey,
                     () -> new MetaClipBalancer(EntryCounts.of(countsBroadcast.value()),
                             threshold, seed));
             return new DecideIterator(it, balancer);
         });
         return new MetaClipRun(outcomes, matched, List.of(entries, countsBroadcast),
                 EntryCounts.of(counts), tally.pairs, tally.noMatch, tally.skips, threshold, seed);
+    }
+
+    /** SHA-256 of entry counts, as the key of the balancer executors build from them. */
+    static String fingerprint(long[] counts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buffer = ByteBuffer.allocate(8 * 1024);
+            for (long c : counts) {
+                if (!buffer.hasRemaining()) {
+                    sha.update(buffer.array(), 0, buffer.position());
+                    buffer.clear();
+                }
+                buffer.putLong(c);
+            }
+            sha.update(buffer.array(), 0, buffer.position());
+            return "counts/" + HexFormat.of().formatHex(sha.digest()) + "/" + counts.length;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /**

@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.align.core.json.Json;
 import dev.align.curation.metaclip.BalanceDecision;
+import dev.align.curation.pipeline.CurationConfig;
+import dev.align.curation.pipeline.CurationPipeline;
+import dev.align.curation.pipeline.CurationSummary;
+import dev.align.curation.pipeline.StepSyntax;
+import dev.align.curation.worldwide.WorldwideMetadata;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,6 +82,54 @@ class CurateJobTest {
 
         r = run("dfn", "--shards", "y.tar", "--model", "m", "--top-fraction", "0.1",
                 "--threshold", "0.2", "--out", "o");
+        assertEquals(2, r[0]);
+        assertTrue(((String) r[1]).contains("mutually exclusive"), (String) r[1]);
+    }
+
+    @Test
+    void metaclip2OnShardsKeepsWhatTheLocalStepKeeps() throws IOException {
+        Map<String, String[]> pool = TestPools.multilingual(300, 8);
+        TestPools.writeMultilingualShards(pool, tmp.resolve("ml"), 151);    // 302 samples
+        String pattern = tmp.resolve("ml") + "/{00000..00001}.tar";
+        Path metadata = tmp.resolve("metadata");
+        WorldwideMetadata.write(TestPools.worldwideMetadata(), metadata);
+        CurationSummary local = new CurationPipeline(CurationConfig.of(StepSyntax.parse(
+                "metaclip2:metadata=" + metadata + ",t=6,seed=4")),
+                new PrintStream(OutputStream.nullOutputStream())).run(pattern,
+                tmp.resolve("local"));
+        Path out = tmp.resolve("spark");
+
+        Object[] r = run("metaclip2", "--master", "local[2]", "--shards", pattern,
+                "--metadata", metadata.toString(), "--threshold", "6", "--seed", "4",
+                "--out", out.toString());
+        assertEquals(0, r[0], (String) r[1]);
+        MetaClip2Summary summary = Json.read(out.resolve("summary.json"), MetaClip2Summary.class);
+        assertEquals(local.pairsOut(), summary.kept());
+        assertEquals(300, summary.pairs());
+        assertEquals(local.skipped(), summary.skipped());
+        assertEquals(Files.readString(tmp.resolve("local").resolve(CurationPipeline.LANGUAGES)),
+                Files.readString(out.resolve(MetaClip2Job.LANGUAGES)));
+        assertTrue(((String) r[1]).contains("metaclip2: kept " + local.pairsOut()
+                + " of 300 pairs"), (String) r[1]);
+    }
+
+    @Test
+    void metaclip2RefusesWhatTheLocalStepRefusesWithItsWords() throws IOException {
+        Object[] r = run("metaclip2", "--shards", "y.tar", "--metadata",
+                tmp.resolve("none").toString(), "--threshold", "5", "--out", "o");
+        assertEquals(2, r[0]);
+        assertTrue(((String) r[1]).contains("does not exist: metaclip2 takes a folder of "
+                + "per-language lists") && ((String) r[1]).contains("curate metadata "
+                + "--by-language"), (String) r[1]);
+
+        WorldwideMetadata.write(Map.of("en", List.of("cat")), tmp.resolve("meta"));
+        r = run("metaclip2", "--shards", "y.tar", "--metadata", tmp.resolve("meta").toString(),
+                "--threshold", "0", "--out", "o");
+        assertEquals(2, r[0]);
+        assertTrue(((String) r[1]).contains("metaclip2 t must be >= 1, got 0"), (String) r[1]);
+
+        r = run("metaclip2", "--parquet", "p", "--shards", "y.tar", "--metadata",
+                tmp.resolve("meta").toString(), "--threshold", "5", "--out", "o");
         assertEquals(2, r[0]);
         assertTrue(((String) r[1]).contains("mutually exclusive"), (String) r[1]);
     }

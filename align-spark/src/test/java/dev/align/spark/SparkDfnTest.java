@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import javax.imageio.ImageIO;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.AfterAll;
@@ -239,5 +240,18 @@ class SparkDfnTest {
                         0.5));
         assertTrue(e.getMessage().contains("22 scored pairs but only 11 distinct keys"),
                 e.getMessage());
+    }
+
+    @Test
+    void aFailedWriteReleasesTheCachedScoresAndOutcomes() throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Set<Integer> before = Set.copyOf(sc.getPersistentRDDs().keySet());
+        Path out = tmp.resolve("taken");
+        Files.createDirectories(out.resolve("decisions"));       // ErrorIfExists refuses it
+        // Spark throws its checked AnalysisException without declaring it.
+        Exception e = assertThrows(Exception.class, () -> DfnJob.run(spark, shards, "pool",
+                model.toString(), BATCH, null, 0.0, out.toString(), false));
+        assertTrue(String.valueOf(e.getMessage()).contains("already exists"), e.getMessage());
+        assertEquals(before, sc.getPersistentRDDs().keySet());
     }
 }

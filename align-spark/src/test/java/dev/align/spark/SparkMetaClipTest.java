@@ -25,8 +25,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -230,5 +233,27 @@ class SparkMetaClipTest {
         Path cut = dir.resolve("cut.tar");
         Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length * 11 / 20));
         return cut;
+    }
+
+    @Test
+    void aFailedCountReleasesTheCachedMatches() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Set<Integer> before = Set.copyOf(sc.getPersistentRDDs().keySet());
+        List<PoolRecord> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            records.add(PoolRecord.pair(null, "k" + i, i == 23 ? "boom" : "w1 w2"));
+        }
+        JavaRDD<PoolRecord> failing = sc.parallelize(records, 3).map(r -> {
+            if (r.caption().equals("boom")) {
+                throw new IllegalStateException("an executor failure on " + r.key());
+            }
+            return r;
+        });
+        // Spark throws its checked SparkException without declaring it.
+        Exception e = assertThrows(Exception.class,
+                () -> SparkMetaClip.curate(failing, List.of("w1"), 5, 1));
+        assertTrue(String.valueOf(e.getMessage()).contains("an executor failure on k23"),
+                e.getMessage());
+        assertEquals(before, sc.getPersistentRDDs().keySet());
     }
 }

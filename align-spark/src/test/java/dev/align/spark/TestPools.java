@@ -136,4 +136,83 @@ final class TestPools {
         }
         return shards;
     }
+
+    /** Words of each test language; Korean has no metadata. */
+    private static final Map<String, String[]> WORDS = Map.of(
+            "en", new String[] {"red", "apple", "dog", "face", "heart", "cat", "star", "moon"},
+            "de", new String[] {"roter", "Apfel", "Hund", "Gesicht", "Herz", "Katze", "Stern"},
+            "ja", new String[] {"赤い", "リンゴ", "犬", "顔", "猫", "星", "月"},
+            "th", new String[] {"แอปเปิ้ล", "แดง", "สุนัข", "หน้า", "แมว", "ดาว"},
+            "ko", new String[] {"빨간", "사과", "개", "얼굴"});
+
+    /**
+     * Per-language metadata over {@link #multilingual}'s words: most words, a bigram, and an
+     * entry nothing matches.
+     */
+    static Map<String, List<String>> worldwideMetadata() {
+        return Map.of(
+                "en", List.of("red", "apple", "dog", "face", "heart", "cat", "star", "red apple",
+                        "unicorn"),
+                "de", List.of("roter", "Apfel", "Hund", "Gesicht", "Herz", "roter Apfel"),
+                "ja", List.of("リンゴ", "犬", "顔", "赤い", "猫"),
+                "th", List.of("แอปเปิ้ล", "สุนัข", "หน้า", "แมว"));
+    }
+
+    /**
+     * A Zipf-like multilingual pool: key to {caption, recorded lang or null, .json text or null}.
+     * Every eleventh pair records no language, some Japanese captions are recorded as English
+     * (their script overrides it), some German ones as English (Latin: the record decides), and
+     * a few samples carry a corrupt or language-free {@code .json}.
+     */
+    static Map<String, String[]> multilingual(int n, long seed) {
+        Random rnd = new Random(seed);
+        String[] languages = {"en", "en", "en", "en", "de", "de", "ja", "ja", "th", "ko"};
+        Map<String, String[]> pool = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String lang = languages[rnd.nextInt(languages.length)];
+            String[] words = WORDS.get(lang);
+            int len = 1 + rnd.nextInt(4);
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < len; k++) {
+                if (k > 0 && !lang.equals("ja") && !lang.equals("th")) {
+                    sb.append(' ');
+                }
+                int rank = (int) Math.max(0, Math.min(words.length - 1,
+                        Math.floor(1.0 / (rnd.nextDouble() + 0.08)) - 1));
+                sb.append(words[rank]);
+            }
+            String recorded = i % 11 == 0 ? null
+                    : lang.equals("ja") && i % 5 == 0 ? "en"
+                    : lang.equals("de") && i % 13 == 0 ? "en" : lang;
+            String json = recorded == null ? (i % 3 == 0 ? null : i % 3 == 1 ? "{\"index\":" + i
+                    + "}" : "{not json") : "{\"lang\":\"" + recorded + "\",\"index\":" + i + "}";
+            pool.put(String.format("m%06d", i), new String[] {sb.toString(), recorded, json});
+        }
+        return pool;
+    }
+
+    /**
+     * Writes a {@link #multilingual} pool as shards of {@code perShard} samples, with two samples
+     * the reader skips (an empty caption, a corrupt image) after the first ones.
+     */
+    static List<String> writeMultilingualShards(Map<String, String[]> pool, Path dir,
+            int perShard) throws IOException {
+        byte[] png = tinyPng(0x993366);
+        List<String> shards = new ArrayList<>();
+        try (ShardWriter writer = new ShardWriter(dir, perShard)) {
+            int i = 0;
+            for (Map.Entry<String, String[]> e : pool.entrySet()) {
+                writer.write(e.getKey(), "png", png, e.getValue()[0], e.getValue()[2]);
+                if (i++ == 3) {
+                    writer.write("skip-empty", "png", png, " ", "{\"lang\":\"en\"}");
+                    writer.write("skip-corrupt", "png", new byte[] {1, 2, 3}, "red dog", null);
+                }
+            }
+            writer.close();
+            for (Path p : writer.shards()) {
+                shards.add(p.toString());
+            }
+        }
+        return shards;
+    }
 }

@@ -52,9 +52,9 @@ public final class Metadata {
      * @param file a text file (one entry per line) or a {@code .json} array of strings
      * @return the entries; entry id = index
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException if the file is not UTF-8, an entry is empty or contains a
-     *     line break, or the JSON is malformed or not an array of strings; the message names the
-     *     file and the entry's index
+     * @throws IllegalArgumentException if the file is not UTF-8, an entry is empty, contains a
+     *     line break or a lone surrogate, or the JSON is malformed or not an array of strings;
+     *     the message names the file and the entry's index
      */
     public static List<String> read(Path file) throws IOException {
         Checks.checkArgument(Files.isRegularFile(file), "metadata file %s does not exist", file);
@@ -213,5 +213,15 @@ public final class Metadata {
         Checks.checkArgument(entry != null && !entry.isEmpty(), "%s: entry %s is empty", source, index);
         Checks.checkArgument(entry.indexOf('\n') < 0 && entry.indexOf('\r') < 0,
                 "%s: entry %s contains a line break", source, index);
+        // A JSON escape of half a surrogate pair gives a lone surrogate: no caption (decoded
+        // strictly) can hold it, and UTF-8 cannot write it back.
+        for (int i = 0; i < entry.length(); i++) {
+            char c = entry.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < entry.length()
+                    && Character.isLowSurrogate(entry.charAt(++i)) : !Character.isLowSurrogate(c);
+            Checks.checkArgument(paired, "%s: entry %s has a lone surrogate (a \\uD800-\\uDFFF "
+                    + "escape that is not half of a pair), which is no Unicode character", source,
+                    index);
+        }
     }
 }

@@ -19,6 +19,7 @@ import dev.align.curation.metaclip.PairIds;
 import dev.align.curation.rules.AlignRules;
 import dev.align.curation.rules.ImageFacts;
 import dev.align.curation.rules.RuleHit;
+import dev.align.curation.worldwide.LanguageReport;
 import dev.align.curation.worldwide.WorldwideCuration;
 import dev.align.curation.worldwide.WorldwideDecision;
 import dev.align.curation.worldwide.WorldwideMatcher;
@@ -424,22 +425,6 @@ public final class CurationPipeline {
         return dropped;
     }
 
-    /**
-     * One language's line of {@code languages.json}.
-     *
-     * @param language the language code ({@code "none"} for captions without one)
-     * @param pairs pairs curated in it
-     * @param identified of those, how many by their script rather than their record
-     * @param matched pairs that matched its metadata
-     * @param kept pairs kept
-     * @param t its threshold (0: nothing matched)
-     */
-    record LanguageLine(String language, long pairs, long identified, long matched, long kept,
-            long t) {}
-
-    /** {@code languages.json}: the English tail share and each language's numbers. */
-    record LanguageReport(long englishT, double tailShare, List<LanguageLine> languages) {}
-
     private Map<String, Long> metaclip2(Pool p, int step, StepConfig cfg, Path out)
             throws IOException {
         var mc = cfg.metaclip2();
@@ -457,7 +442,7 @@ public final class CurationPipeline {
         WorldwideCuration.Result r = WorldwideCuration.curate(captions, recorded, ids, matcher,
                 mc.t(), mc.seed());
         Map<String, Long> dropped = new TreeMap<>();
-        Map<String, long[]> lines = new TreeMap<>();   // pairs, identified, matched, kept, t
+        List<LanguageReport.Line> lines = new ArrayList<>(alive.length);
         for (int k = 0; k < alive.length; k++) {
             int i = alive[k];
             WorldwideDecision d = r.decisions().get(k);
@@ -467,22 +452,13 @@ public final class CurationPipeline {
             p.language[i] = d.language();
             p.languageSource[i] = d.languageSource().label();
             p.threshold[i] = d.threshold();
-            long[] line = lines.computeIfAbsent(d.language() == null ? "none" : d.language(),
-                    l -> new long[5]);
-            line[0]++;
-            line[1] += d.languageSource() == dev.align.curation.worldwide.LanguageGuess.Source
-                    .IDENTIFIED ? 1 : 0;
-            line[2] += r.matches().get(k).length > 0 ? 1 : 0;
-            line[3] += d.decision().kept() ? 1 : 0;
-            line[4] = d.threshold();
+            lines.add(LanguageReport.Line.of(d, r.matches().get(k).length));
             if (!d.decision().kept()) {
                 p.drop(i, step, d.decision().reason().label(), dropped);
             }
         }
-        List<LanguageLine> report = new ArrayList<>();
-        lines.forEach((lang, l) -> report.add(new LanguageLine(lang, l[0], l[1], l[2], l[3], l[4])));
-        AtomicFiles.write(out.resolve(LANGUAGES), Json.write(new LanguageReport(mc.t(),
-                r.balancer().tailShare(), report)).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(out.resolve(LANGUAGES), Json.write(LanguageReport.of(mc.t(),
+                r.balancer().tailShare(), lines)).getBytes(StandardCharsets.UTF_8));
         log.printf(Locale.ROOT, "curate: metaclip2 English t=%d keeps tail share p=%.4f; t per "
                 + "language %s%n", mc.t(), r.balancer().tailShare(), r.balancer().thresholds());
         return dropped;

@@ -62,7 +62,8 @@ public final class WorldwideCuration {
             int[] m = matcher.match(captions.get(i), g.language());
             guesses.add(g);
             matches.add(m);
-            long[] tally = tallies.get(g.language());
+            // A caption without a language matches nothing (TreeMap.get(null) would throw).
+            long[] tally = g.language() == null ? null : tallies.get(g.language());
             for (int e : m) {
                 tally[e]++;
             }

@@ -76,6 +76,24 @@ class MetadataTest {
     }
 
     @Test
+    void rejectsAJsonEntryWithALoneSurrogateNamingTheEntry() throws IOException {
+        // Found by WorldwideMetadataFuzzTest: "\\ud800" in metadata.json was read as an entry no
+        // caption can hold, and written back as '?', so a list did not survive write and read.
+        Path json = tmp.resolve("surrogate.json");
+        Files.writeString(json, "[\"cat\", \"\u0e41\\ud800x\", \"\\ud83d\\ude00 smile\"]");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Metadata.read(json));
+        assertTrue(e.getMessage().contains(json + ": entry 1 has a lone surrogate"),
+                e.getMessage());
+        Files.writeString(json, "[\"\\ud83d\\ude00 smile\", \"x\\udc00\"]");
+        e = assertThrows(IllegalArgumentException.class, () -> Metadata.read(json));
+        assertTrue(e.getMessage().contains(json + ": entry 1 has a lone surrogate"),
+                e.getMessage());
+        Files.writeString(json, "[\"\\ud83d\\ude00 smile\"]");
+        assertEquals(List.of("\uD83D\uDE00 smile"), Metadata.read(json));
+    }
+
+    @Test
     void pairIdIsTheSha256PrefixOfTheKey() {
         // SHA-256("abc") = ba7816bf8f01cfea...
         assertEquals(0xba7816bf8f01cfeaL, PairIds.of("abc"));

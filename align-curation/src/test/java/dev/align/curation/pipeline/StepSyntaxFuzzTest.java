@@ -26,12 +26,14 @@ class StepSyntaxFuzzTest {
             "align-rules,metaclip:metadata=m.txt,t=20000,seed=0,dfn:model=runs/f/model,top=0.15",
             "align-rules:maxWords=30,rareTokenMode=OFF,minShorterSide=64",
             "metaclip:metadata=meta.txt", "dfn:model=m,threshold=0.28,batchSize=32",
-            "align-rules:config=rules.json");
-    private static final String[] TOKENS = {"align-rules", "metaclip", "dfn", ":", ",", "=",
-        "metadata", "t", "seed", "model", "top", "threshold", "batchSize", "config", "maxWords",
-        "minWords", "maxAspectRatio", "rareTokenMode", "rareTokenVocabulary", "ANY", "OFF", "true",
-        "0", "-1", "0.15", "1e400", "NaN", "-0", "9223372036854775808", "2147483648", "1.0E-7",
-        " ", "\t", "m.txt", "", "==", "::", "é", "\u0000", "{}", "\"", "1_000", "0x10", "+5"};
+            "align-rules:config=rules.json", "metaclip2:metadata=meta,t=8,seed=3",
+            "align-rules,metaclip2:metadata=data/metadata");
+    private static final String[] TOKENS = {"align-rules", "metaclip", "dfn", "metaclip2", ":",
+        ",", "=", "metadata", "t", "seed", "model", "top", "threshold", "batchSize", "config",
+        "maxWords", "minWords", "maxAspectRatio", "rareTokenMode", "rareTokenVocabulary", "ANY",
+        "OFF", "true", "0", "-1", "0.15", "1e400", "NaN", "-0", "9223372036854775808",
+        "2147483648", "1.0E-7", " ", "\t", "m.txt", "", "==", "::", "é", "\u0000", "{}", "\"",
+        "1_000", "0x10", "+5"};
     private static final List<byte[]> SEEDS = VALID.stream()
             .map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
 

@@ -2,8 +2,10 @@ package dev.align.data.imports;
 
 import static dev.align.core.Checks.checkArgument;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align.core.io.TextFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,7 @@ public final class EmojiLabels {
 
     /** A language code as emojibase names its folders: {@code en}, {@code zh-hant}, ... */
     private static final Pattern CODE = Pattern.compile("[a-z]{2,3}(-[a-z]{2,4})?");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     /**
      * One emoji's label in a language.
@@ -50,7 +53,8 @@ public final class EmojiLabels {
      * @param emojibase the {@code emojibase-data} folder of the emoji cache
      * @param language an emojibase language code ({@code de}, {@code ja}, {@code zh-hant})
      * @throws IllegalArgumentException if the code is malformed or its {@code data.json} is
-     *     missing (the message says which fetch brings it) or not a JSON array
+     *     missing (the message says which fetch brings it), not UTF-8, not JSON or not a JSON
+     *     array
      * @throws IOException if the file cannot be read
      */
     public static EmojiLabels read(Path emojibase, String language) throws IOException {
@@ -60,35 +64,70 @@ public final class EmojiLabels {
                 + "exist; 'tools/fetch/fetch emoji-languages' adds every language emojibase-data "
                 + "has (bn da de en-gb es es-mx et fi fr hi hu it ja ko lt ms nb nl pl pt ru sv "
                 + "th uk vi zh zh-hant) to the emoji cache", language, file);
-        return parse(language, new ObjectMapper().readTree(file.toFile()));
+        JsonNode tree;
+        try {
+            // Strict UTF-8 first: Jackson would guess UTF-16/32 from the first bytes.
+            tree = new ObjectMapper().readTree(TextFiles.readUtf8(file));
+        } catch (TextFiles.MalformedTextException e) {
+            throw new IllegalArgumentException(String.format("emojibase labels %s; 'tools/fetch/"
+                    + "fetch emoji-languages' fetches it again", e.getMessage()), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(String.format("emojibase labels %s are not valid "
+                    + "JSON (%s); 'tools/fetch/fetch emoji-languages' fetches them again", file,
+                    e.getOriginalMessage()), e);
+        }
+        return parse(language, tree);
     }
 
     /**
-     * Labels from an emojibase {@code data.json} tree.
+     * Labels from an emojibase {@code data.json} tree. Labels and tags are kept on one line
+     * (ASCII white-space runs, line breaks included, become one space; they are written one per
+     * line to {@code labels.LANG.txt} and {@code classnames.LANG.txt}); an emoji or skin tone
+     * without a textual hexcode and label is left out, as are blank or non-textual tags.
      *
      * @throws IllegalArgumentException if it is not a JSON array
      */
     static EmojiLabels parse(String language, JsonNode data) {
-        checkArgument(data.isArray(), "emojibase %s/data.json is not a JSON array", language);
+        checkArgument(data != null && data.isArray(), "emojibase %s/data.json is not a JSON array "
+                + "of emoji", language);
         Map<String, Label> out = new HashMap<>();
         for (JsonNode e : data) {
-            String label = e.path("label").asText("").strip();
-            if (label.isEmpty() || !e.hasNonNull("hexcode")) {
+            String label = oneLine(e.get("label"));
+            String hexcode = oneLine(e.get("hexcode"));
+            if (label.isEmpty() || hexcode.isEmpty()) {
                 continue;
             }
             List<String> tags = new ArrayList<>();
-            e.path("tags").forEach(t -> tags.add(t.asText()));
+            JsonNode tagNodes = e.path("tags");
+            if (tagNodes.isArray()) {
+                for (JsonNode t : tagNodes) {
+                    String tag = oneLine(t);
+                    if (!tag.isEmpty()) {
+                        tags.add(tag);
+                    }
+                }
+            }
             Label base = new Label(label, List.copyOf(tags));
-            out.put(normalise(e.get("hexcode").asText()), base);
-            for (JsonNode skin : e.path("skins")) {
-                String skinLabel = skin.path("label").asText("").strip();
-                if (!skinLabel.isEmpty() && skin.hasNonNull("hexcode")) {
-                    out.put(normalise(skin.get("hexcode").asText()),
-                            new Label(skinLabel, base.tags()));
+            out.put(normalise(hexcode), base);
+            JsonNode skins = e.path("skins");
+            if (!skins.isArray()) {
+                continue;
+            }
+            for (JsonNode skin : skins) {
+                String skinLabel = oneLine(skin.get("label"));
+                String skinHexcode = oneLine(skin.get("hexcode"));
+                if (!skinLabel.isEmpty() && !skinHexcode.isEmpty()) {
+                    out.put(normalise(skinHexcode), new Label(skinLabel, base.tags()));
                 }
             }
         }
         return new EmojiLabels(language, Map.copyOf(out));
+    }
+
+    /** A string value with ASCII white-space runs made one space and stripped; "" otherwise. */
+    private static String oneLine(JsonNode node) {
+        return node != null && node.isTextual()
+                ? WHITESPACE.matcher(node.asText()).replaceAll(" ").strip() : "";
     }
 
     /**
@@ -125,6 +164,11 @@ public final class EmojiLabels {
      */
     public Label get(String hexcode) {
         return byHexcode.get(normalise(hexcode));
+    }
+
+    /** @return every label by normalised hexcode (for tests) */
+    Map<String, Label> all() {
+        return byHexcode;
     }
 
     /** @return the number of labelled emoji, skin tones included */

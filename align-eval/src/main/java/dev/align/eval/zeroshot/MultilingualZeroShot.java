@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Zero-shot classification of one {@link ImageFolder} in several languages side by side: the
@@ -49,6 +50,8 @@ public final class MultilingualZeroShot {
     public static String templatesFile(String language) {
         return "templates." + language + ".txt";
     }
+
+    private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
     private MultilingualZeroShot() {}
 
@@ -105,11 +108,14 @@ public final class MultilingualZeroShot {
      *
      * @param folder the ImageFolder root
      * @param code the language code
-     * @throws IllegalArgumentException if {@code classnames.<code>.txt} is missing or malformed
-     *     (the message names the file and line)
+     * @throws IllegalArgumentException if the code is not a plain name, or
+     *     {@code classnames.<code>.txt} is missing, empty or malformed (the message names the file
+     *     and line), or {@code templates.<code>.txt} is malformed (the message names the file)
      * @throws IOException if a file cannot be read
      */
     public static Language read(Path folder, String code) throws IOException {
+        checkArgument(code != null && CODE.matcher(code).matches(), "'%s' is no language code "
+                + "(letters, digits, '-' and '_', such as en, de, zh-hant)", code);
         Path names = folder.resolve(classNamesFile(code));
         checkArgument(Files.isRegularFile(names), "%s has no %s: import the set with "
                 + "--languages %s (./align data import emoji|openmoji) to name its classes in %s",
@@ -124,10 +130,15 @@ public final class MultilingualZeroShot {
             int tab = line.indexOf('\t');
             checkArgument(tab > 0 && line.indexOf('\t', tab + 1) < 0 && tab < line.length() - 1,
                     "%s line %s: expected 'folder<TAB>name', got '%s'", names, i + 1, line);
-            String before = byFolder.put(line.substring(0, tab), line.substring(tab + 1).strip());
+            String name = line.substring(tab + 1).strip();
+            checkArgument(!name.isEmpty(), "%s line %s: the name of folder '%s' is blank", names,
+                    i + 1, line.substring(0, tab));
+            String before = byFolder.put(line.substring(0, tab), name);
             checkArgument(before == null, "%s line %s: folder '%s' is listed twice", names, i + 1,
                     line.substring(0, tab));
         }
+        checkArgument(!byFolder.isEmpty(), "%s names no class: expected 'folder<TAB>name' lines",
+                names);
         Path t = folder.resolve(templatesFile(code));
         List<String> templates = Files.isRegularFile(t) ? Templates.read(t) : Templates.identity();
         return new Language(code, byFolder, templates);
