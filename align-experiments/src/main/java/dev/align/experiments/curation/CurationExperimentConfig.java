@@ -92,7 +92,7 @@ public record CurationExperimentConfig(int schemaVersion, long seed, List<Long> 
 
     /**
      * The default experiment: about 50 minutes of training on 2 quiet cores with two runs at a
-     * time, 65 one at a time (see the printed plan).
+     * time, 66 one at a time (see the printed plan).
      */
     public static CurationExperimentConfig full() {
         return new CurationExperimentConfig(SCHEMA_VERSION, 0, List.of(0L, 1L, 2L), null, null,

@@ -33,12 +33,15 @@ public record Plan(int arms, int seeds, int runs, long stepsPerRun, int globalBa
     public static final double TINY_SAMPLES_PER_SECOND = 195;
 
     /**
-     * The throughput each run adds when several train at once, as a share of a run alone: 2 runs
-     * of 1 thread each on 2 cores did 1.3 to 1.7 times the work of one 2-thread run (measured in
-     * December 2026; a run's per-operation overhead keeps one thread busy while the second core
-     * idles), so 0.7 per run.
+     * The throughput each run adds when several train at once, as a share of a run alone on every
+     * core: 0.65, so two runs of 1 libtorch thread on 2 cores are assumed to do 1.3 times the
+     * work of one 2-thread run. Measured on 2 cores in December 2026: 1.28x to 1.41x in the
+     * quick experiment's runs (2 x 158 to 2 x 176 against 246 to 249 samples/s, batch 64) and
+     * 1.27x to 1.7x for two training processes side by side; a run's per-operation overhead
+     * keeps one thread busy while a second core mostly idles. The full recipe's batch of 128
+     * has less overhead per sample, so the lower end is assumed.
      */
-    public static final double PARALLEL_EFFICIENCY = 0.7;
+    public static final double PARALLEL_EFFICIENCY = 0.65;
 
     /** The plan of a config. */
     public static Plan of(CurationExperimentConfig c) {
@@ -59,7 +62,7 @@ public record Plan(int arms, int seeds, int runs, long stepsPerRun, int globalBa
 
     /**
      * The assumed throughput of {@code parallelRuns} runs at once against one run alone on the
-     * same cores: 1 for one run, else {@code parallelRuns * PARALLEL_EFFICIENCY} (1.4 for two).
+     * same cores: 1 for one run, else {@code parallelRuns * PARALLEL_EFFICIENCY} (1.3 for two).
      * It ignores the runs that finish last and train alone, and the filter network's run, which
      * only the runs of arms that do not use it can accompany.
      */
