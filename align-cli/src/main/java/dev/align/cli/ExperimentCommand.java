@@ -30,7 +30,8 @@ final class ExperimentCommand {
                 "SIGTERM during a training run finishes its step, writes a checkpoint and exits "
                         + "with status 75; at any other stage it exits at once (143). Either way "
                         + "the same command resumes (an interrupted training run from its last "
-                        + "checkpoint, bit-exactly; an interrupted stage is redone).",
+                        + "checkpoint, bit-exactly; an interrupted stage is redone). With "
+                        + "parallelRuns > 1 every run in progress writes its checkpoint.",
                 "Real sets are fetched on first use by tools/fetch/fetch KIND."})
     static final class Curation implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "DIR",
@@ -69,8 +70,10 @@ final class ExperimentCommand {
                     ? CurationExperimentConfig.fromJson(config)
                     : quick ? CurationExperimentConfig.quick() : CurationExperimentConfig.full();
             if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-                // must happen before the engine loads (DJL reads it once)
-                System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(cfg.threads()));
+                // must happen before the engine loads (DJL reads it once, for the process): the
+                // parallelRuns runs that train at once share the threads
+                System.setProperty("ai.djl.pytorch.num_threads",
+                        String.valueOf(cfg.threadsPerRun()));
             }
             if (printConfig) {
                 System.out.println(cfg.toJson());

@@ -8,11 +8,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link TrainingStoppedException}. This is how a run honours the SIGTERM that schedulers and
  * preemptible clouds send before they kill it ({@code ./align train} and
  * {@code ./align experiment} wire the signal to it). A request cannot be withdrawn.
+ *
+ * <p>A program that trains several runs at once and must stop them all when one fails gives the
+ * runs a {@link #linked()} request: made by the signal (through this one) or by the program.
  */
 public final class StopRequest {
 
     private volatile String reason;
     private final AtomicInteger watchers = new AtomicInteger();
+    private final StopRequest parent;
+
+    /** A request nothing has made yet. */
+    public StopRequest() {
+        this(null);
+    }
+
+    private StopRequest(StopRequest parent) {
+        this.parent = parent;
+    }
+
+    /**
+     * A new request that counts as made when this one is made (or when it is made itself), and
+     * whose watchers count as this one's: a signal handler that holds this request sees the runs
+     * that watch the linked one. Making the linked request does not make this one.
+     */
+    public StopRequest linked() {
+        return new StopRequest(this);
+    }
 
     /**
      * Asks the run to stop after the step in progress. Thread-safe; only the first reason is kept.
@@ -25,14 +47,18 @@ public final class StopRequest {
         }
     }
 
-    /** Whether a stop was requested. */
+    /** Whether a stop was requested, of this request or of the one it is linked to. */
     public boolean isRequested() {
-        return reason != null;
+        return reason != null || parent != null && parent.isRequested();
     }
 
-    /** What asked for the stop, or {@code null} if nothing did. */
+    /**
+     * What asked for the stop (this request's own reason first, else the one it is linked to), or
+     * {@code null} if nothing did.
+     */
     public String reason() {
-        return reason;
+        String own = reason;
+        return own != null || parent == null ? own : parent.reason();
     }
 
     /**
@@ -48,10 +74,16 @@ public final class StopRequest {
     /** A run starts checking this request after its steps. */
     void watch() {
         watchers.incrementAndGet();
+        if (parent != null) {
+            parent.watch();
+        }
     }
 
     /** The run no longer checks it. */
     void unwatch() {
         watchers.decrementAndGet();
+        if (parent != null) {
+            parent.unwatch();
+        }
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.align.core.data.ImageTextSource;
 import dev.align.core.io.AtomicFiles;
@@ -183,6 +184,21 @@ public final class Trainer implements AutoCloseable {
      * metrics to {@code observer} (after the metrics line is written, before the checkpoint).
      */
     public TrainResult run(PrintStream err, Consumer<StepMetrics> observer) throws IOException {
+        // Grad mode is per thread, off only on the thread that loaded the engine (DJL.md section
+        // 6). Off here too, whatever thread runs this (the curation experiment trains several runs
+        // on threads of its own): each step switches it on where it builds a graph, and nothing
+        // else (norms, the optimizer, the logit-scale clamp, checkpoints) builds one.
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return runSteps(err, observer);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private TrainResult runSteps(PrintStream err, Consumer<StepMetrics> observer)
+            throws IOException {
         ProgressBar progress = new ProgressBar(err, cfg.steps());
         ParameterStore ps = new ParameterStore(manager, false);
         int b = cfg.globalBatch();

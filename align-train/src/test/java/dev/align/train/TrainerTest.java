@@ -87,6 +87,56 @@ class TrainerTest {
     }
 
     /**
+     * A run trained on a thread of its own (where grad mode starts on, unlike the engine's
+     * thread), side by side with another run on a second thread, and resumed on a third, ends
+     * with the weights of a run trained alone on the test's thread: what the curation experiment
+     * relies on when it trains several runs at once.
+     */
+    @Test
+    void runsOnOtherThreadsAtOnceGiveTheSameWeights() throws Exception {
+        TrainConfig cfg = config(12, "INFONCE");
+        train(cfg, dir.resolve("alone"), false);
+        Path interrupted = dir.resolve("interrupted");
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread first = new Thread(() -> {
+            try (Trainer t = Trainer.open(cfg, DataSources.open(cfg), interrupted, false)) {
+                t.run(QUIET, m -> {
+                    if (m.step() == 8) {
+                        throw new IllegalStateException("simulated crash after step 8");
+                    }
+                });
+            } catch (IllegalStateException expected) {
+                // resumed below
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        });
+        Thread second = new Thread(() -> {
+            try {
+                train(cfg, dir.resolve("beside"), false);
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        });
+        first.start();
+        second.start();
+        first.join();
+        second.join();
+        Thread resume = new Thread(() -> {
+            try {
+                train(cfg, interrupted, true);
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        });
+        resume.start();
+        resume.join();
+        assertEquals(List.of(), failures);
+        assertArrayEquals(weights(dir.resolve("alone")), weights(dir.resolve("beside")));
+        assertArrayEquals(weights(dir.resolve("alone")), weights(interrupted));
+    }
+
+    /**
      * Reading each micro-batch again from the source for the second pass (memory flat in the
      * global batch) and holding the whole batch give the same run, bit for bit; so does spreading
      * the micro-batches over two device entries, up to float rounding of the gradient sums.

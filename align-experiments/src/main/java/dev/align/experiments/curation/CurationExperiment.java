@@ -1,6 +1,9 @@
 package dev.align.experiments.curation;
 
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.io.FileTrees;
@@ -31,6 +34,7 @@ import dev.align.experiments.eval.EvalResult;
 import dev.align.experiments.eval.EvalSet;
 import dev.align.experiments.eval.EvalSetSummary;
 import dev.align.experiments.internal.JsonLines;
+import dev.align.experiments.internal.PrefixedLines;
 import dev.align.experiments.pool.ManifestEntry;
 import dev.align.experiments.pool.NoiseInjector;
 import dev.align.experiments.pool.PoolFiles;
@@ -76,8 +80,21 @@ import java.util.stream.Stream;
  * before its next stage; either way {@link #run} throws {@link TrainingStoppedException} and
  * running it again resumes.
  *
+ * <p><b>Runs at once.</b> After the pool, the filter network's run, the curations and the arms'
+ * runs (each trained, then evaluated) are jobs that {@code parallelRuns} threads take in order, a
+ * job starting once what it needs is done (DFN's curations wait for the filter network). A run's
+ * result does not depend on what trains beside it or in which order runs finish: its seed fixes
+ * its data order, initialisation and dropout, no DJL {@code GradientCollector} (one per process)
+ * is used, and grad mode, which is per thread, is set on each. libtorch's intra-op threads are
+ * one number for the process, read when its engine loads; give it
+ * {@link CurationExperimentConfig#threadsPerRun()} ({@code ./align experiment} does). A stop
+ * request checkpoints every run in progress, and a job that fails stops the others the same
+ * way before its exception is thrown. With several runs at once, each run's progress is printed
+ * as plain lines prefixed with its name.
+ *
  * <pre>
- * OUT/config.json                  the config (a rerun must use the same one)
+ * OUT/config.json                  the config (a rerun must use the same one; parallelRuns
+ *                                  may differ)
  * OUT/work/imports/KIND/           each real source imported (import.json marks it done)
  * OUT/work/pool/                   shards/, manifest.jsonl, tokenizer.json, pool.json (last)
  * OUT/work/clean/shards/           the clean set DFN's filter network trains on
@@ -182,41 +199,55 @@ public final class CurationExperiment {
         EvalSetSummary evalSet = evalSet(openmoji, openmojiClasses, pool);
         int metadataEntries = metadata(pool);
         stopIfRequested();
-        RunResult filter = filter(pool);
 
-        List<ArmCuration> curations = new ArrayList<>();
-        for (ArmConfig arm : config.arms()) {
-            stopIfRequested();
-            curations.add(curate(arm, pool));
+        // Jobs: the filter network's run, the curations (DFN's wait for the filter), then every
+        // arm's runs seed-major (every arm early), parallelRuns at a time; one thread runs them
+        // in this order, as stages.
+        StopRequest runStop = stop.linked();               // a failed job stops the others too
+        int parallel = config.parallelRuns();
+        if (parallel > 1) {
+            // Load the engine here: job threads then only use it (grad mode off on each, as on
+            // the thread that loaded it).
+            Engine.getEngine("PyTorch");
+            say("%d training runs at a time, %d libtorch threads each (set by "
+                    + "-Dai.djl.pytorch.num_threads when the engine loads; the config asks for %d)",
+                    parallel, JniUtils.getNumThreads(), config.threadsPerRun());
         }
-        Map<String, Map<Long, SeedRun>> runs = new LinkedHashMap<>();
-        int total = config.arms().size() * config.trainSeeds().size();
-        int done = 0;
-        double secondsSoFar = 0;
-        int timed = 0;
-        for (long seed : config.trainSeeds()) {               // seed-major: every arm early
-            for (int a = 0; a < config.arms().size(); a++) {
+        Jobs jobs = new Jobs(parallel, runStop, () -> JniUtils.setGradMode(false));
+        RunResult[] filterRun = new RunResult[1];
+        Jobs.Job filterJob = config.arms().stream().noneMatch(ArmConfig::usesFilter) ? null
+                : jobs.add("filter", List.of(), () -> filterRun[0] = filter(pool, runStop));
+        int armCount = config.arms().size();
+        ArmCuration[] curations = new ArmCuration[armCount];
+        List<Jobs.Job> curated = new ArrayList<>();
+        for (int a = 0; a < armCount; a++) {
+            ArmConfig arm = config.arms().get(a);
+            int i = a;
+            curated.add(jobs.add("curation of " + arm.name(), arm.usesFilter()
+                    ? List.of(filterJob) : List.of(), () -> curations[i] = curate(arm, pool)));
+        }
+        List<Long> seeds = config.trainSeeds();
+        SeedRun[][] results = new SeedRun[seeds.size()][armCount];
+        RunCounter counter = new RunCounter(armCount * seeds.size(), parallel);
+        for (int s = 0; s < seeds.size(); s++) {             // seed-major: every arm early
+            for (int a = 0; a < armCount; a++) {
                 ArmConfig arm = config.arms().get(a);
-                ArmCuration cur = curations.get(a);
-                Path dir = out.resolve("arms").resolve(arm.name()).resolve("seed-" + seed);
-                boolean fresh = !Files.isRegularFile(dir.resolve("run.json"));
-                stopIfRequested();
-                RunResult run = train(arm.name(), cur.shards(), cur.pairsKept(),
-                        config.recipe().steps(), seed, dir);
-                stopIfRequested();
-                EvalResult eval = evaluate(dir, evalSet);
-                runs.computeIfAbsent(arm.name(), k -> new LinkedHashMap<>())
-                        .put(seed, new SeedRun(seed, run, eval));
-                done++;
-                if (fresh) {
-                    secondsSoFar += run.seconds();
-                    timed++;
-                }
-                say("run %d/%d: %s seed %d: zero-shot top-1 %.1f%%, top-5 %.1f%% (chance %.1f%%)%s",
-                        done, total, arm.name(), seed, 100 * eval.all().top1(),
-                        100 * eval.all().top5(), 100 * evalSet.chanceTop1(), timed == 0 ? ""
-                        : String.format(Locale.ROOT, "; about %.0f min of training left",
-                        secondsSoFar / timed * (total - done) / 60));
+                long seed = seeds.get(s);
+                int si = s;
+                int ai = a;
+                jobs.add(arm.name() + " seed " + seed, List.of(curated.get(a)),
+                        () -> results[si][ai] = trainAndEvaluate(arm, curations[ai], seed,
+                                evalSet, runStop, counter));
+            }
+        }
+        jobs.run();
+        RunResult filter = filterRun[0];
+        List<ArmCuration> curationList = List.of(curations);
+        Map<String, Map<Long, SeedRun>> runs = new LinkedHashMap<>();
+        for (int s = 0; s < seeds.size(); s++) {
+            for (int a = 0; a < armCount; a++) {
+                runs.computeIfAbsent(config.arms().get(a).name(), k -> new LinkedHashMap<>())
+                        .put(seeds.get(s), results[s][a]);
             }
         }
 
@@ -241,7 +272,7 @@ public final class CurationExperiment {
                         arm.kind() == ArmKind.RAW ? null : SeedStatistics.paired(x, unbox(base),
                                 SeedStatistics.CONFIDENCE)));
             }
-            arms.add(new ArmReport(arm.name(), arm.kind(), curations.get(a),
+            arms.add(new ArmReport(arm.name(), arm.kind(), curationList.get(a),
                     List.copyOf(r.values()), metrics));
         }
         List<Check> checks = SelfChecks.of(config, pool.manifest, pool.summary, evalSet, arms,
@@ -271,12 +302,34 @@ public final class CurationExperiment {
         String json = config.toJson();
         if (Files.isRegularFile(file)) {
             String before = Files.readString(file, StandardCharsets.UTF_8);
-            Checks.checkArgument(before.equals(json), "%s holds an experiment with another "
-                    + "config (%s): rerun with --config %s to resume it, or choose another "
-                    + "output folder", out, file, file);
+            Checks.checkArgument(sameExperiment(before, json), "%s holds an experiment with "
+                    + "another config (%s): rerun with --config %s to resume it, or choose "
+                    + "another output folder", out, file, file);
+            if (!before.equals(json)) {                  // another parallelRuns: the new one
+                AtomicFiles.write(file, json.getBytes(StandardCharsets.UTF_8));
+            }
             say("resuming the experiment in %s", out);
         } else {
             AtomicFiles.write(file, json.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Whether two configs describe the same experiment: equal but for {@code parallelRuns}, which
+     * only sets how many runs train at once (a folder written before it existed has none).
+     */
+    static boolean sameExperiment(String before, String now) {
+        try {
+            JsonNode a = Json.mapper().readTree(before);
+            JsonNode b = Json.mapper().readTree(now);
+            if (!(a instanceof ObjectNode x) || !(b instanceof ObjectNode y)) {
+                return false;
+            }
+            x.remove("parallelRuns");
+            y.remove("parallelRuns");
+            return x.equals(y);
+        } catch (IOException e) {
+            return false;                                 // not JSON: not this experiment
         }
     }
 
@@ -427,7 +480,7 @@ public final class CurationExperiment {
         return n;
     }
 
-    private RunResult filter(PoolState pool) throws IOException {
+    private RunResult filter(PoolState pool, StopRequest runStop) throws IOException {
         if (config.arms().stream().noneMatch(ArmConfig::usesFilter)) {
             return null;
         }
@@ -438,7 +491,7 @@ public final class CurationExperiment {
         long seed = config.filter().seed() != null ? config.filter().seed() : config.seed();
         say("filter network: %d steps on the clean set (%d pairs)", steps, pool.cleanPairs);
         return train("filter", pool.cleanShards, pool.cleanPairs, steps, seed,
-                out.resolve("filter"));
+                out.resolve("filter"), runStop);
     }
 
     private ArmCuration curate(ArmConfig arm, PoolState pool) throws IOException {
@@ -466,7 +519,8 @@ public final class CurationExperiment {
                         .withThreads(config.threads())
                         .withSamplesPerShard(config.pool().shardSize());
                 say("arm %s: curate --steps %s", arm.name(), steps);
-                CurationSummary s = new CurationPipeline(cc, log).run(pool.shards, dir);
+                CurationSummary s = new CurationPipeline(cc, jobLog("curation of " + arm.name()))
+                        .run(pool.shards, dir);
                 for (StepSummary st : s.steps()) {
                     speeds.add(new StepSpeed(st.step(), st.pairsIn(), st.pairsOut(), st.seconds(),
                             st.seconds() > 0 ? st.pairsIn() / st.seconds() : null));
@@ -559,15 +613,77 @@ public final class CurationExperiment {
         return lines;
     }
 
+    /** One arm's run for one seed: trained (or resumed, or read back), then evaluated. */
+    private SeedRun trainAndEvaluate(ArmConfig arm, ArmCuration cur, long seed,
+            EvalSetSummary evalSet, StopRequest runStop, RunCounter counter) throws IOException {
+        Path dir = out.resolve("arms").resolve(arm.name()).resolve("seed-" + seed);
+        boolean fresh = !Files.isRegularFile(dir.resolve("run.json"));
+        RunResult run = train(arm.name(), cur.shards(), cur.pairsKept(), config.recipe().steps(),
+                seed, dir, runStop);
+        if (runStop.isRequested()) {                     // between the run and its evaluation
+            throw new TrainingStoppedException(0, null, runStop.reason(),
+                    "run the same command again to resume the experiment");
+        }
+        EvalResult eval = evaluate(dir, evalSet);
+        say("run %s: %s seed %d: zero-shot top-1 %.1f%%, top-5 %.1f%% (chance %.1f%%)%s",
+                counter.finished(fresh, run.seconds()), arm.name(), seed, 100 * eval.all().top1(),
+                100 * eval.all().top5(), 100 * evalSet.chanceTop1(), counter.left());
+        return new SeedRun(seed, run, eval);
+    }
+
+    /** Runs finished so far and the time left, over every thread. */
+    private static final class RunCounter {
+        private final int total;
+        private final int parallel;
+        private int done;
+        private int timed;
+        private double secondsSoFar;
+
+        RunCounter(int total, int parallel) {
+            this.total = total;
+            this.parallel = parallel;
+        }
+
+        /** Counts a finished run; {@code "k/total"}. */
+        synchronized String finished(boolean fresh, double seconds) {
+            done++;
+            if (fresh) {
+                secondsSoFar += seconds;
+                timed++;
+            }
+            return done + "/" + total;
+        }
+
+        /** The estimate of the training left, from the runs trained in this process. */
+        synchronized String left() {
+            if (timed == 0) {
+                return "";
+            }
+            return String.format(Locale.ROOT, "; about %.0f min of training left%s",
+                    secondsSoFar / timed * (total - done) / parallel / 60,
+                    parallel == 1 ? "" : " (" + parallel + " runs at a time)");
+        }
+    }
+
+    /**
+     * Where a job's own progress goes: the log itself when jobs run one at a time (a training
+     * run's progress bar redraws in place on a terminal), else a line at a time, each prefixed
+     * with the job's name, so that runs side by side stay readable (progress printers end every
+     * line they print off a terminal, so nothing is held back and there is nothing to close).
+     */
+    private PrintStream jobLog(String name) {
+        return config.parallelRuns() == 1 ? log : PrefixedLines.of(log, "  " + name + ": ");
+    }
+
     private RunResult train(String name, String shards, long pairs, long steps, long seed,
-            Path dir) throws IOException {
+            Path dir, StopRequest runStop) throws IOException {
         Path marker = dir.resolve("run.json");
         if (Files.isRegularFile(marker)) {
             return Json.read(marker, RunResult.class);
         }
         Path pool = work.resolve("pool").resolve("tokenizer.json");
         TrainConfig cfg = config.recipe().trainConfig(steps, shards, pool.toString(), seed,
-                config.threads(), pairs);
+                config.threadsPerRun(), pairs);
         boolean resume = hasCheckpoint(dir.resolve("checkpoints"));
         if (!resume) {
             FileTrees.delete(dir);
@@ -581,9 +697,10 @@ public final class CurationExperiment {
             long startStep = trainer.step();
             TrainResult r;
             try {
-                r = trainer.stopWhen(stop).run(log);
+                r = trainer.stopWhen(runStop).run(jobLog(name.equals("filter") ? name
+                        : name + " seed " + seed));
             } catch (TrainingStoppedException e) {
-                throw new TrainingStoppedException(e.step(), e.checkpoint(), stop.reason(),
+                throw new TrainingStoppedException(e.step(), e.checkpoint(), runStop.reason(),
                         "run the same command again to resume the experiment (" + name + " seed "
                                 + seed + " continues from this checkpoint)");
             }

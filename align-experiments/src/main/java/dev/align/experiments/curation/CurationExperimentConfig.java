@@ -19,7 +19,14 @@ import java.util.Set;
  * @param seed fixes the pool (sources, noise, order, clean set) and the evaluation classes
  * @param trainSeeds the training seeds every arm is trained with (at least 3 for statistics
  *     worth reading; 2 give an interval, 1 none)
- * @param threads libtorch and curation threads, default all cores
+ * @param threads cores the experiment may use: curation threads, and libtorch threads shared by
+ *     the runs that train at once; default all cores
+ * @param parallelRuns training runs (an arm's seed, or the filter network) trained and
+ *     evaluated at once, each with {@link #threadsPerRun()} libtorch threads; default the cores,
+ *     at most {@code threads}. A run's steps spend much of their time in per-operation overhead
+ *     on one thread, so two 1-thread runs side by side do more work on 2 cores than one 2-thread
+ *     run. A run's result is the same at any value with the same {@code threadsPerRun}; a
+ *     folder may resume with another value
  * @param pool the pool's real sources
  * @param noise what is injected into the pool
  * @param eval the evaluation set
@@ -29,8 +36,9 @@ import java.util.Set;
  * @param arms the arms, exactly one of them {@code RAW} (the baseline)
  */
 public record CurationExperimentConfig(int schemaVersion, long seed, List<Long> trainSeeds,
-        @JsonOptional Integer threads, PoolConfig pool, @JsonOptional NoiseConfig noise,
-        @JsonOptional EvalConfig eval, @JsonOptional MetadataConfig metadata,
+        @JsonOptional Integer threads, @JsonOptional Integer parallelRuns, PoolConfig pool,
+        @JsonOptional NoiseConfig noise, @JsonOptional EvalConfig eval,
+        @JsonOptional MetadataConfig metadata,
         @JsonOptional Recipe recipe, @JsonOptional FilterConfig filter, List<ArmConfig> arms) {
 
     /** The schema version this code reads. */
@@ -58,6 +66,11 @@ public record CurationExperimentConfig(int schemaVersion, long seed, List<Long> 
                 "trainSeeds repeats a seed: %s", trainSeeds);
         threads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Checks.checkArgument(threads >= 1, "threads must be >= 1, got %s", threads);
+        parallelRuns = parallelRuns == null
+                ? Math.min(Runtime.getRuntime().availableProcessors(), threads) : parallelRuns;
+        Checks.checkArgument(parallelRuns >= 1 && parallelRuns <= threads, "parallelRuns must be "
+                + "between 1 and threads (%s), got %s: each run needs at least one of the threads",
+                threads, parallelRuns);
         Checks.checkArgument(pool != null, "pool is required");
         noise = noise == null ? NoiseConfig.defaults() : noise;
         eval = eval == null ? EvalConfig.defaults() : eval;
@@ -77,9 +90,12 @@ public record CurationExperimentConfig(int schemaVersion, long seed, List<Long> 
                 + "compared with), got %s", raw);
     }
 
-    /** The default experiment: about 50 minutes on 2 quiet cores (see the printed plan). */
+    /**
+     * The default experiment: about 50 minutes of training on 2 quiet cores with two runs at a
+     * time, 66 one at a time (see the printed plan).
+     */
     public static CurationExperimentConfig full() {
-        return new CurationExperimentConfig(SCHEMA_VERSION, 0, List.of(0L, 1L, 2L), null,
+        return new CurationExperimentConfig(SCHEMA_VERSION, 0, List.of(0L, 1L, 2L), null, null,
                 new PoolConfig(List.of(new SourceConfig("emoji", 0L, 0.15),
                         new SourceConfig("mdi", 2000L, 0.15),
                         new SourceConfig("openclipart", 2000L, 0.0)), null, null),
@@ -95,7 +111,7 @@ public record CurationExperimentConfig(int schemaVersion, long seed, List<Long> 
     public static CurationExperimentConfig quick() {
         Recipe recipe = new Recipe(null, null, 32L, 64, null, null, null, null, null, null, null,
                 null);
-        return new CurationExperimentConfig(SCHEMA_VERSION, 0, List.of(0L, 1L), null,
+        return new CurationExperimentConfig(SCHEMA_VERSION, 0, List.of(0L, 1L), null, null,
                 new PoolConfig(List.of(new SourceConfig("emoji", 1000L, 0.15),
                         new SourceConfig("mdi", 200L, 0.15)), null, null),
                 NoiseConfig.defaults(), new EvalConfig(40, null, null, 1500L, null),
@@ -137,6 +153,16 @@ public record CurationExperimentConfig(int schemaVersion, long seed, List<Long> 
     /** This config as indented JSON, every default filled in. */
     public String toJson() {
         return Json.write(this);
+    }
+
+    /**
+     * libtorch's intra-op threads for each run: {@code threads / parallelRuns}, rounded down.
+     * libtorch reads its thread count once, when its engine loads, for the whole process:
+     * {@code ./align experiment} sets {@code -Dai.djl.pytorch.num_threads} to this; a program
+     * that runs the experiment itself should do the same before it touches the engine.
+     */
+    public int threadsPerRun() {
+        return threads / parallelRuns;
     }
 
     /** The RAW arm. */

@@ -12,15 +12,36 @@ import java.util.Locale;
  * @param globalBatch pairs per step
  * @param samplesPerRun {@code stepsPerRun * globalBatch}: the same for every arm
  * @param totalSamples pairs trained on over all runs
- * @param nominalSamplesPerSecond the assumed training speed (a quiet 2-core machine)
- * @param estimatedTrainingMinutes {@code totalSamples / nominalSamplesPerSecond / 60}
+ * @param nominalSamplesPerSecond the assumed speed of one run alone on every core (a quiet
+ *     2-core machine)
+ * @param parallelRuns runs trained at once
+ * @param parallelSpeedup the assumed throughput of {@code parallelRuns} runs at once, as a multiple
+ *     of one run alone ({@link #speedup})
+ * @param estimatedTrainingMinutes {@code totalSamples / (nominalSamplesPerSecond *
+ *     parallelSpeedup) / 60}
  */
 public record Plan(int arms, int seeds, int runs, long stepsPerRun, int globalBatch,
-        long samplesPerRun, long totalSamples, double nominalSamplesPerSecond,
-        double estimatedTrainingMinutes) {
+        long samplesPerRun, long totalSamples, double nominalSamplesPerSecond, int parallelRuns,
+        double parallelSpeedup, double estimatedTrainingMinutes) {
 
-    /** Training speed of {@code tiny} at 32 px on 2 quiet cores (benchmarks/README.md). */
-    public static final double TINY_SAMPLES_PER_SECOND = 300;
+    /**
+     * Training speed of one {@code tiny} run at 32 px, batch 128, alone on 2 quiet cores with 2
+     * libtorch threads: the experiment's own runs measured 195 samples/s (December 2026), data
+     * loading, checkpoints and progress included; the bare step benchmark at batch 256
+     * (benchmarks/README.md: 330 to 380 samples/s) leaves those out.
+     */
+    public static final double TINY_SAMPLES_PER_SECOND = 195;
+
+    /**
+     * The throughput each run adds when several train at once, as a share of a run alone on every
+     * core: 0.65, so two runs of 1 libtorch thread on 2 cores are assumed to do 1.3 times the
+     * work of one 2-thread run. Measured on 2 cores in December 2026: 1.28x to 1.41x in the
+     * quick experiment's runs (2 x 158 to 2 x 176 against 246 to 249 samples/s, batch 64) and
+     * 1.27x to 1.7x for two training processes side by side; a run's per-operation overhead
+     * keeps one thread busy while a second core mostly idles. The full recipe's batch of 128
+     * has less overhead per sample, so the lower end is assumed.
+     */
+    public static final double PARALLEL_EFFICIENCY = 0.65;
 
     /** The plan of a config. */
     public static Plan of(CurationExperimentConfig c) {
@@ -34,8 +55,19 @@ public record Plan(int arms, int seeds, int runs, long stepsPerRun, int globalBa
                 + filterSteps * r.globalBatch();
         // Cost per sample grows with the model's size; scale tiny's speed by parameters' proxy.
         double rate = TINY_SAMPLES_PER_SECOND * workRatio(r);
+        double speedup = speedup(c.parallelRuns());
         return new Plan(c.arms().size(), c.trainSeeds().size(), runs, r.steps(), r.globalBatch(),
-                perRun, total, rate, total / rate / 60);
+                perRun, total, rate, c.parallelRuns(), speedup, total / (rate * speedup) / 60);
+    }
+
+    /**
+     * The assumed throughput of {@code parallelRuns} runs at once against one run alone on the
+     * same cores: 1 for one run, else {@code parallelRuns * PARALLEL_EFFICIENCY} (1.3 for two).
+     * It ignores the runs that finish last and train alone, and the filter network's run, which
+     * only the runs of arms that do not use it can accompany.
+     */
+    public static double speedup(int parallelRuns) {
+        return parallelRuns <= 1 ? 1 : parallelRuns * PARALLEL_EFFICIENCY;
     }
 
     /** Relative speed of the recipe's model against tiny at 32 px (token-width work ratio). */
@@ -50,10 +82,16 @@ public record Plan(int arms, int seeds, int runs, long stepsPerRun, int globalBa
 
     /** The plan in a few lines. */
     public String describe() {
+        String speed = parallelRuns == 1
+                ? String.format(Locale.ROOT, "at %.0f samples/s (one run at a time on 2 quiet "
+                        + "cores)", nominalSamplesPerSecond)
+                : String.format(Locale.ROOT, "with %d runs at a time, assumed %.1fx the %.0f "
+                        + "samples/s of one run alone on 2 quiet cores", parallelRuns,
+                        parallelSpeedup, nominalSamplesPerSecond);
         return String.format(Locale.ROOT, "plan: %d arms x %d seeds + filter = %d training runs; "
                 + "every arm's run: %d steps x %d = %,d samples; all runs: %,d samples, about "
-                + "%.0f minutes of training at %.0f samples/s (2 quiet cores; measured speed is "
-                + "printed as runs finish)", arms, seeds, runs, stepsPerRun, globalBatch,
-                samplesPerRun, totalSamples, estimatedTrainingMinutes, nominalSamplesPerSecond);
+                + "%.0f minutes of training %s; measured speed is printed as runs finish",
+                arms, seeds, runs, stepsPerRun, globalBatch, samplesPerRun, totalSamples,
+                estimatedTrainingMinutes, speed);
     }
 }

@@ -91,12 +91,54 @@ class CurationExperimentConfigTest {
 
     @Test
     void thePlanCountsEveryRun() {
-        Plan p = Plan.of(CurationExperimentConfig.full());
+        Plan p = Plan.of(withRuns(CurationExperimentConfig.full(), 2, 1));
         assertEquals(19, p.runs());                           // 6 arms x 3 seeds + the filter
         assertEquals(320L * 128, p.samplesPerRun());
         assertEquals(19L * 320 * 128, p.totalSamples());
-        assertEquals(19.0 * 320 * 128 / 300 / 60, p.estimatedTrainingMinutes(), 1e-9);
-        assertTrue(p.describe().contains("19 training runs"), p.describe());
+        assertEquals(19.0 * 320 * 128 / 195 / 60, p.estimatedTrainingMinutes(), 1e-9);
+        assertTrue(p.describe().contains("19 training runs")
+                && p.describe().contains("one run at a time"), p.describe());
+    }
+
+    /** Two runs at a time are assumed to do 1.3 times the work of one, as measured, not twice. */
+    @Test
+    void thePlanAssumesWhatParallelRunsGiveNotMore() {
+        Plan one = Plan.of(withRuns(CurationExperimentConfig.full(), 2, 1));
+        Plan two = Plan.of(withRuns(CurationExperimentConfig.full(), 2, 2));
+        assertEquals(2, two.parallelRuns());
+        assertEquals(1.3, two.parallelSpeedup(), 1e-12);
+        assertEquals(one.estimatedTrainingMinutes() / 1.3, two.estimatedTrainingMinutes(), 1e-9);
+        assertTrue(two.describe().contains("2 runs at a time, assumed 1.3x"), two.describe());
+        assertEquals(1.0, Plan.speedup(1));
+        assertEquals(2.6, Plan.speedup(4), 1e-12);
+    }
+
+    @Test
+    void parallelRunsDefaultsToTheCoresWithinThreadsAndSharesThem() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        CurationExperimentConfig c = CurationExperimentConfig.fromJson(MINIMAL, "test");
+        assertEquals(cores, c.threads());
+        assertEquals(cores, c.parallelRuns());
+        assertEquals(1, c.threadsPerRun());
+        CurationExperimentConfig capped = CurationExperimentConfig.fromJson(MINIMAL.replace(
+                "\"seed\": 0", "\"seed\": 0, \"threads\": 1"), "test");
+        assertEquals(1, capped.parallelRuns(), "never more runs than threads");
+        CurationExperimentConfig odd = CurationExperimentConfig.fromJson(MINIMAL.replace(
+                "\"seed\": 0", "\"seed\": 0, \"threads\": 5, \"parallelRuns\": 2"), "test");
+        assertEquals(2, odd.threadsPerRun(), "rounded down");
+        assertEquals(odd, CurationExperimentConfig.fromJson(odd.toJson(), "round trip"));
+        assertMessage(MINIMAL.replace("\"seed\": 0", "\"seed\": 0, \"threads\": 2, "
+                + "\"parallelRuns\": 3"), "parallelRuns must be between 1 and threads (2), got 3");
+        assertMessage(MINIMAL.replace("\"seed\": 0", "\"seed\": 0, \"parallelRuns\": 0"),
+                "parallelRuns must be between 1 and threads");
+    }
+
+    /** A copy of {@code c} with other thread settings. */
+    static CurationExperimentConfig withRuns(CurationExperimentConfig c, int threads,
+            int parallelRuns) {
+        return new CurationExperimentConfig(c.schemaVersion(), c.seed(), c.trainSeeds(), threads,
+                parallelRuns, c.pool(), c.noise(), c.eval(), c.metadata(), c.recipe(), c.filter(),
+                c.arms());
     }
 
     private static void assertMessage(String json, String expected) {

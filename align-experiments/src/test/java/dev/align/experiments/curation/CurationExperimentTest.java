@@ -29,10 +29,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole experiment on tiny fixture sources with a micro model: every stage, equal compute,
- * the removal figures against the manifest, and resuming after an interruption.
+ * the removal figures against the manifest, and resuming after an interruption. The experiment
+ * trains two runs at a time ({@code parallelRuns} 2); one test runs it again one run at a time
+ * and finds the same weights for every run.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CurationExperimentTest {
@@ -57,13 +63,17 @@ class CurationExperimentTest {
     static String firstLog;
 
     static CurationExperimentConfig config(Path openmoji, long steps) {
+        return config(openmoji, steps, 2);
+    }
+
+    static CurationExperimentConfig config(Path openmoji, long steps, int parallelRuns) {
         ClipConfig micro = new ClipConfig(ClipConfig.SCHEMA_VERSION, 16, ClipConfig.CLIP_LOGIT_SCALE,
                 null, new VisionConfig(16, 8, 32, 1, 2, 2.0, Activation.GELU, 0.0),
                 new TextConfig(16, 600, 32, 1, 2, 2.0, Activation.GELU, true, TextPool.ARGMAX, 0));
         Recipe recipe = new Recipe(new ModelSpec(null, micro, null), 16, steps, 8, null, null,
                 null, null, null, null, 1, null);
         return new CurationExperimentConfig(CurationExperimentConfig.SCHEMA_VERSION, 3,
-                List.of(0L, 1L), 1,
+                List.of(0L, 1L), 2, parallelRuns,
                 new PoolConfig(List.of(new SourceConfig("emoji", 0L, 0.1),
                         new SourceConfig("mdi", 0L, 0.1)), 16, 50),
                 NoiseConfig.defaults(), new EvalConfig(10, null, openmoji.toString(), null, 16),
@@ -297,6 +307,140 @@ class CurationExperimentTest {
         ReportFiles.write(first, histograms, report);
         assertEquals(Json.mapper().readTree(Json.write(first)), Json.mapper().readTree(
                 Files.readString(real.resolve("report").resolve(ReportFiles.REPORT_JSON))));
+    }
+
+    /**
+     * SIGTERM while two runs train side by side (held at their start until both are there): each
+     * finishes its step and writes a checkpoint, the exception names both, and running the
+     * experiment again resumes both and ends with the weights of runs that never stopped.
+     */
+    @Test
+    @Order(9)
+    void aStopCheckpointsEveryRunInProgressAndTheExperimentResumesThemAll() throws IOException {
+        Map<String, byte[]> weights = new LinkedHashMap<>();
+        for (String arm : List.of("dfn", "hybrid")) {
+            Path run = out.resolve("arms").resolve(arm).resolve("seed-1");
+            weights.put(arm, Files.readAllBytes(run.resolve("model").resolve("model.safetensors")));
+            FileTrees.delete(run);
+        }
+        Files.delete(out.resolve("report.json"));
+
+        StopRequest stop = new StopRequest();
+        CyclicBarrier bothStarting = new CyclicBarrier(2, () -> stop.request("a test's request"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream holdsBothRuns = new PrintStream(bytes, true, StandardCharsets.UTF_8) {
+            @Override
+            public void println(String line) {
+                if (line.startsWith("experiment: training dfn seed 1")
+                        || line.startsWith("experiment: training hybrid seed 1")) {
+                    try {                                 // outside the stream's lock
+                        bothStarting.await(60, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new AssertionError("the two runs did not train at once", e);
+                    }
+                }
+                super.println(line);
+            }
+        };
+        TrainingStoppedException e = assertThrows(TrainingStoppedException.class,
+                () -> new CurationExperiment(config, out, kind -> sources.resolve(kind),
+                        holdsBothRuns).stopWhen(stop).run());
+        String log = bytes.toString(StandardCharsets.UTF_8);
+        Path dfn = out.resolve("arms").resolve("dfn").resolve("seed-1");
+        Path hybrid = out.resolve("arms").resolve("hybrid").resolve("seed-1");
+        assertEquals(1, e.step(), e.getMessage());
+        assertEquals(dfn.resolve("checkpoints").resolve("step-00000001"), e.checkpoint(),
+                "the first run in job order");
+        assertTrue(e.getMessage().contains("on a test's request")
+                && e.getMessage().contains("dfn seed 1 at step 1")
+                && e.getMessage().contains("hybrid seed 1 at step 1"), e.getMessage());
+        for (Path run : List.of(dfn, hybrid)) {
+            assertTrue(Files.isDirectory(run.resolve("checkpoints").resolve("step-00000001")),
+                    run + "\n" + log);
+            assertFalse(Files.exists(run.resolve("run.json")) || Files.exists(run.resolve("model")));
+        }
+        assertTrue(log.contains("  dfn seed 1: step") && log.contains("  hybrid seed 1: step"),
+                "each run's progress on lines of its own: " + log);
+
+        StringBuilder again = new StringBuilder();
+        run(config, out, again);
+        assertEquals(2, again.toString().lines().filter(l -> l.startsWith("experiment: training")
+                && l.endsWith("(resuming)")).count(), again.toString());
+        for (String arm : weights.keySet()) {
+            assertArrayEquals(weights.get(arm), Files.readAllBytes(out.resolve("arms")
+                    .resolve(arm).resolve("seed-1").resolve("model").resolve("model.safetensors")),
+                    arm + " resumed bit-exactly");
+        }
+    }
+
+    /**
+     * The same experiment one run at a time: every run, the filter network's too, ends with
+     * byte-identical weights, and {@code report.json} holds the same content in the same order
+     * but for timings, provenance and the setting itself. So a run does not depend on what
+     * trains beside it or on the order in which runs finish. (Both use the test JVM's libtorch
+     * thread count; {@code ./align experiment} gives parallel runs fewer threads each, which
+     * changes float rounding the way any thread count does.)
+     */
+    @Test
+    @Order(10)
+    void oneRunAtATimeGivesTheSameWeightsAndTheSameReport() throws IOException {
+        CurationExperimentConfig sequential = config(Path.of(config.eval().openmoji()), 3, 1);
+        Path seqOut = tmp.resolve("one-at-a-time");
+        ExperimentReport seq = run(sequential, seqOut, new StringBuilder());
+        List<Path> runs = new ArrayList<>(List.of(Path.of("filter")));
+        for (ArmConfig arm : config.arms()) {
+            for (long seed : config.trainSeeds()) {
+                runs.add(Path.of("arms", arm.name(), "seed-" + seed));
+            }
+        }
+        for (Path run : runs) {
+            Path weights = run.resolve("model").resolve("model.safetensors");
+            assertArrayEquals(Files.readAllBytes(out.resolve(weights)),
+                    Files.readAllBytes(seqOut.resolve(weights)), run.toString());
+        }
+        assertEquals(comparable(first, out), comparable(seq, seqOut));
+        assertEquals(1, seq.config().parallelRuns());
+        assertEquals(2, first.config().parallelRuns());
+    }
+
+    /**
+     * {@code parallelRuns} only sets how many runs train at once: a folder resumes with another
+     * value, or with none (a folder written before the setting existed), and its
+     * {@code config.json} then holds the value in use. Any other difference still refuses.
+     */
+    @Test
+    @Order(11)
+    void aFolderResumesWithAnotherParallelRuns() throws IOException {
+        Path file = out.resolve("config.json");
+        String now = Files.readString(file, StandardCharsets.UTF_8);
+        String older = now.replaceAll("\\s*\"parallelRuns\" : 2,", "");
+        assertFalse(older.contains("parallelRuns"), older);
+        Files.writeString(file, older, StandardCharsets.UTF_8);
+        StringBuilder log = new StringBuilder();
+        run(config, out, log);
+        assertTrue(log.toString().contains("experiment: resuming the experiment")
+                && !log.toString().contains("experiment: training"), log.toString());
+        assertEquals(now, Files.readString(file, StandardCharsets.UTF_8));
+        Path openmoji = Path.of(config.eval().openmoji());
+        assertTrue(CurationExperiment.sameExperiment(now, config(openmoji, 3, 1).toJson()));
+        assertFalse(CurationExperiment.sameExperiment(now, config(openmoji, 4).toJson()));
+        assertFalse(CurationExperiment.sameExperiment("not json", now));
+    }
+
+    /** A report as JSON without what may differ: timings, provenance, folders, the setting. */
+    private static JsonNode comparable(ExperimentReport report, Path folder) throws IOException {
+        String json = Json.write(report).replace(folder.toAbsolutePath().toString(), "OUT");
+        JsonNode tree = Json.mapper().readTree(json);
+        strip(tree, Set.of("seconds", "samplesPerSecond", "pairsPerSecond", "provenance",
+                "parallelRuns", "parallelSpeedup", "estimatedTrainingMinutes"));
+        return tree;
+    }
+
+    private static void strip(JsonNode node, Set<String> names) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.remove(names);
+        }
+        node.forEach(child -> strip(child, names));
     }
 
     private static boolean says(Throwable e, String what) {

@@ -3,11 +3,17 @@ package dev.align.train.step;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.align.models.loss.ContrastiveLoss;
 import dev.align.models.loss.LossGradients;
 
-/** {@link EmbeddingLoss#autograd}: gradients read from leaf copies after one backward. */
+/**
+ * {@link EmbeddingLoss#autograd}: gradients read from leaf copies after one backward. The graph is
+ * built with grad mode switched on for this thread ({@link GradMode}), not inside a DJL
+ * {@code GradientCollector}: DJL's PyTorch collector allows one open collector per process, so
+ * two runs training on two threads would make each other's step throw.
+ */
 final class AutogradEmbeddingLoss implements EmbeddingLoss {
 
     private final ContrastiveLoss loss;
@@ -20,15 +26,16 @@ final class AutogradEmbeddingLoss implements EmbeddingLoss {
     public LossGradients lossAndGradients(NDArray imageEmbeds, NDArray textEmbeds,
             NDArray logitScale, NDArray logitBias) {
         NDManager owner = imageEmbeds.getManager();
-        try (NDScope scope = new NDScope();
-                GradientCollector collector = owner.getEngine().newGradientCollector()) {
+        try (NDScope scope = new NDScope(); GradMode on = GradMode.on()) {
             // Leaves share storage with the inputs (detach) but carry their own .grad.
             NDArray image = leaf(imageEmbeds, owner);
             NDArray text = leaf(textEmbeds, owner);
             NDArray scale = leaf(logitScale, owner);
             NDArray bias = logitBias == null ? null : leaf(logitBias, owner);
             NDArray value = loss.compute(image, text, scale, bias);
-            collector.backward(value);
+            try (NDArray seed = value.onesLike()) {          // dL/dL = 1, as a collector seeds it
+                JniUtils.backward((PtNDArray) value, (PtNDArray) seed, false, false);
+            }
             NDArray result = value.duplicate();          // a copy without the graph
             NDArray imageGrad = image.getGradient();
             NDArray textGrad = text.getGradient();

@@ -142,7 +142,8 @@ public final class GradientCache implements AutoCloseable {
     /**
      * Computes the loss of the global batch and adds its gradient with respect to every trainable
      * parameter of the model to that parameter's {@code .grad}. The towers run in training mode.
-     * Must not be called while a {@code GradientCollector} is open (DJL allows one at a time).
+     * Opens no DJL {@code GradientCollector} (it sets grad mode per thread instead), so runs on
+     * several threads may call it at once, each with its own model.
      *
      * @param ps where device 0's parameter values come from ({@code new ParameterStore(manager,
      *     false)} or a trainer's)
@@ -217,13 +218,13 @@ public final class GradientCache implements AutoCloseable {
                                 if (dropout != null) {
                                     dropout.setState(dropout.seed(), callsBefore[k]);
                                 }
-                                try (NDScope graph = new NDScope(); Grad on = Grad.on()) {
+                                try (NDScope graph = new NDScope(); GradMode on = GradMode.on()) {
                                     NDArray image = model.encodeImage(store, batch.get(0), true);
                                     backward(image, slice(grads.imageGrad(), rows, d));
                                 }
                             }
                             if (trainText) {
-                                try (NDScope graph = new NDScope(); Grad on = Grad.on()) {
+                                try (NDScope graph = new NDScope(); GradMode on = GradMode.on()) {
                                     NDArray text = model.encodeText(store, batch.get(1), true);
                                     backward(text, slice(grads.textGrad(), rows, d));
                                 }
@@ -253,7 +254,7 @@ public final class GradientCache implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             NDArray image;
             NDArray text;
-            try (Grad on = Grad.on()) {                      // the graph the backward will use
+            try (GradMode on = GradMode.on()) {                      // the graph the backward will use
                 image = model.encodeImage(ps, pixels, true);                          // [N, E]
                 text = model.encodeText(ps, ids, true);                               // [N, E]
             }
@@ -342,21 +343,5 @@ public final class GradientCache implements AutoCloseable {
     /** Accumulates {@code sum(z * g)}'s gradient through {@code z}'s graph, without the product. */
     private static void backward(NDArray z, NDArray g) {
         JniUtils.backward((PtNDArray) z, (PtNDArray) g, false, false);
-    }
-
-    /** Grad mode on for this thread until closed, then restored (a collector without its lock). */
-    private static final class Grad implements AutoCloseable {
-        private final boolean previous = JniUtils.isGradMode();
-
-        static Grad on() {
-            Grad g = new Grad();
-            JniUtils.setGradMode(true);
-            return g;
-        }
-
-        @Override
-        public void close() {
-            JniUtils.setGradMode(previous);
-        }
     }
 }

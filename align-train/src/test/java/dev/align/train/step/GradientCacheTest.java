@@ -167,6 +167,56 @@ class GradientCacheTest {
         }
     }
 
+    /**
+     * Two runs training at once on two threads (the curation experiment's parallel runs): while
+     * another thread holds a DJL {@code GradientCollector} open, a step still computes, and gives
+     * the same loss and gradients bit for bit. DJL's PyTorch collector allows one open collector
+     * per process and throws on a second, so a step that opened one would fail here.
+     */
+    @Test
+    void aStepComputesTheSameWhileAnotherThreadHoldsACollector() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ClipModel model = ClipModel.create(ClipConfig.test(), manager, DataType.FLOAT32, 6);
+            ParameterStore ps = new ParameterStore(manager, false);
+            GradientCache cache = new GradientCache(model, EmbeddingLoss.autograd(new InfoNceLoss()), 3);
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray pixels = pixels(batch, 7, DataType.FLOAT32, 3);
+                NDArray ids = ids(batch, 7, 4);
+                double alone = cache.forwardBackward(ps, pixels, ids);
+                Map<String, double[]> aloneGrads = gradients(model, true);
+
+                java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+                AtomicReference<Throwable> otherFailed = new AtomicReference<>();
+                Thread other = new Thread(() -> {
+                    try (GradientCollector c = manager.getEngine().newGradientCollector()) {
+                        open.countDown();
+                        done.await();
+                    } catch (Throwable t) {
+                        otherFailed.set(t);
+                        open.countDown();
+                    }
+                });
+                other.start();
+                open.await();
+                double together;
+                try {
+                    together = cache.forwardBackward(ps, pixels, ids);
+                } finally {
+                    done.countDown();
+                    other.join();
+                }
+                assertEquals(null, otherFailed.get());
+                assertEquals(alone, together);
+                Map<String, double[]> togetherGrads = gradients(model, true);
+                assertEquals(aloneGrads.keySet(), togetherGrads.keySet());
+                for (String name : aloneGrads.keySet()) {
+                    assertEquals(0.0, relError(togetherGrads.get(name), aloneGrads.get(name)), name);
+                }
+            }
+        }
+    }
+
     /** DJL.md section 6: threads other than the engine's start with grad mode on. */
     @Test
     void runsOnAThreadWhereGradModeIsOnAndLeavesItOn() throws Exception {
