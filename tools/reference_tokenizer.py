@@ -12,8 +12,9 @@ The pipeline is that of align's Java ``BpeTokenizer`` (align-data, ``dev.align.d
    step is align's addition (the HuggingFace library, which reads only the file, does not do it).
 2. split with the file's pre-tokenizer pattern
    ``<start_of_text>|<end_of_text>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+``,
-   matched case-insensitively as Java's ``Pattern`` does; Python's ``re`` has no ``\\p{..}``, so
-   the scanner is written out with ``unicodedata`` categories;
+   or ``Words.MULTILINGUAL``'s, which has ``[\\p{L}\\p{M}]`` for ``[\\p{L}]`` (combining marks
+   inside words), matched case-insensitively as Java's ``Pattern`` does; Python's ``re`` has no
+   ``\\p{..}``, so the scanner is written out with ``unicodedata`` categories;
 3. each piece's UTF-8 bytes become GPT-2's printable characters, the last one with ``</w>``, and
    the merges are applied lowest rank first, leftmost first on ties (the special tokens map to
    their ids directly);
@@ -34,6 +35,9 @@ START_TOKEN = "<start_of_text>"
 END_TOKEN = "<end_of_text>"
 CONTRACTIONS = ("'s", "'t", "'re", "'ve", "'m", "'ll", "'d")
 WORD_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+"
+# BpeTokenizer.Words.MULTILINGUAL: combining marks (\p{M}) stay inside words (Hindi, Thai, ...).
+WORD_PATTERN_MULTILINGUAL = ("'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}\\p{M}]+|[\\p{N}]"
+                             "|[^\\s\\p{L}\\p{M}\\p{N}]+")
 
 # ----------------------------------------------------------------------------- byte level
 
@@ -122,8 +126,10 @@ def clean(text):
 # ----------------------------------------------------------------------------- pre-tokenizer
 
 
-def _is_letter(c):
-    return unicodedata.category(c)[0] == "L"
+def _is_letter(c, marks=False):
+    """``\\p{L}``, or with ``marks`` the multilingual pattern's word class ``[\\p{L}\\p{M}]``."""
+    cat = unicodedata.category(c)[0]
+    return cat == "L" or (marks and cat == "M")
 
 
 def _is_number(c):
@@ -149,10 +155,11 @@ def _literal_at(text, i, literal):
     return all(_ci_equal(text[i + k], literal[k]) for k in range(len(literal)))
 
 
-def pieces(cleaned, specials=(START_TOKEN, END_TOKEN)):
+def pieces(cleaned, specials=(START_TOKEN, END_TOKEN), marks=False):
     """The pre-tokenizer's matches in order, as Java's ``Matcher.find()`` loop: at each position
     the first alternative that matches wins (special tokens, contractions, a letter run, one
-    number, a run of other non-space characters); positions where none matches are skipped."""
+    number, a run of other non-space characters); positions where none matches are skipped.
+    With ``marks`` (``Words.MULTILINGUAL``) combining marks count as letters."""
     out, i, n = [], 0, len(cleaned)
     while i < n:
         match = None
@@ -162,16 +169,16 @@ def pieces(cleaned, specials=(START_TOKEN, END_TOKEN)):
                 break
         c = cleaned[i]
         if match is None:
-            if _is_letter(c):
+            if _is_letter(c, marks):
                 j = i + 1
-                while j < n and _is_letter(cleaned[j]):
+                while j < n and _is_letter(cleaned[j], marks):
                     j += 1
                 match = j - i
             elif _is_number(c):
                 match = 1
             elif not is_white_space(c):
                 j = i + 1
-                while j < n and not (is_white_space(cleaned[j]) or _is_letter(cleaned[j])
+                while j < n and not (is_white_space(cleaned[j]) or _is_letter(cleaned[j], marks)
                                      or _is_number(cleaned[j])):
                     j += 1
                 match = j - i
@@ -188,7 +195,8 @@ def pieces(cleaned, specials=(START_TOKEN, END_TOKEN)):
 class ClipBpe:
     """align's tokenizer read from its tokenizer.json (see the module docstring)."""
 
-    def __init__(self, vocab, merges, start_token, end_token, context_length, pad_id=0):
+    def __init__(self, vocab, merges, start_token, end_token, context_length, pad_id=0,
+                 marks=False):
         if context_length < 2:
             raise ValueError(f"context_length must be >= 2 to hold the start and end tokens, "
                              f"got {context_length}")
@@ -208,6 +216,7 @@ class ClipBpe:
         self.end_id = self._require(end_token, "end token")
         self.context_length = context_length
         self.pad_id = pad_id
+        self.marks = marks                          # Words.MULTILINGUAL's pattern
         self._cache = {}
 
     def _require(self, token, what):
@@ -235,9 +244,11 @@ class ClipBpe:
         if post.get("type") == "RobertaProcessing":
             start, end = post["cls"][0], post["sep"][0]
         pattern = split.get("pattern", {}).get("Regex", "")
-        if pattern != _java_escape(start) + "|" + _java_escape(end) + "|" + WORD_PATTERN:
-            raise ValueError(f"{path}: pre-tokenizer pattern {pattern!r} is not CLIP's "
-                             f"(expected the special tokens then {WORD_PATTERN!r})")
+        specials = _java_escape(start) + "|" + _java_escape(end) + "|"
+        if pattern not in (specials + WORD_PATTERN, specials + WORD_PATTERN_MULTILINGUAL):
+            raise ValueError(f"{path}: pre-tokenizer pattern {pattern!r} is neither CLIP's nor "
+                             f"align's multilingual one (expected the special tokens then "
+                             f"{WORD_PATTERN!r} or {WORD_PATTERN_MULTILINGUAL!r})")
         vocab_map = model["vocab"]
         vocab = [None] * len(vocab_map)
         for token, i in vocab_map.items():
@@ -255,7 +266,8 @@ class ClipBpe:
         if pad != 0:
             raise ValueError(f"{path}: padding.pad_id is {pad}; align's BpeTokenizer always pads with 0")
         t = context_length or (root.get("truncation") or {}).get("max_length", CLIP_CONTEXT_LENGTH)
-        return ClipBpe(vocab, merges, start, end, t)
+        return ClipBpe(vocab, merges, start, end, t,
+                       marks=pattern == specials + WORD_PATTERN_MULTILINGUAL)
 
     def vocab_size(self):
         return len(self.vocab)
@@ -311,7 +323,7 @@ class ClipBpe:
     def content_ids(self, text):
         """Ids of a caption without start, end, padding or truncation."""
         out = []
-        for p in pieces(clean(text), (self.start_token, self.end_token)):
+        for p in pieces(clean(text), (self.start_token, self.end_token), self.marks):
             out.extend(self.word_ids(p))
         return out
 
@@ -357,6 +369,16 @@ EDGE_CASES = [
     "ssss sssss gggg ttttt ppppp llllll", "grassss bllllue kisssss", "sssssssssssssssss",
     "an extremely long caption that keeps going with many different words so that the tokenizer "
     "has to truncate it well before the end, keeping the end token in the last position of the row",
+]
+
+# Added to the fixture of a tokenizer with the multilingual pattern: vowel signs, viramas and
+# tone marks (Mn, Mc) inside and at the edges of words, in Hindi, Thai, Japanese and German.
+MULTILINGUAL_CASES = [
+    "हिन्दी", "नमस्ते दुनिया", "मुस्कुराता चेहरा", "ज़्यादा क़िस्म", "ि alone", "a\u093fb", "हाथ 👋 हिलाना",
+    "ไทย ภาษา", "หน้ายิ้ม", "แอปเปิ้ลแดง", "กิ่งก้าน ผู้ใหญ่", "\u0e34\u0e48 เริ่ม", "ก\u0e4c\u0e4c",
+    "赤いリンゴと犬", "がぎぐげご ガギグゲゴ", "か\u3099き\u309a", "パ\u309a", "東京タワー",
+    "Fuchsgesicht", "Über Straße ÄÖÜ äöü", "Mu\u0308nchen", "grinsendes Gesicht mit großen Augen",
+    "नमस्ते, ไทย! 赤い? Grüße.", "१२३ ๑๒๓ 一二三", "क्‍ष क्‌ष", "e\u0301\u0301 \u0301\u0301",
 ]
 
 # Characters the fuzzed captions are drawn from (with weights): every class the pre-tokenizer
@@ -406,7 +428,8 @@ def write_fixture(tokenizer_path, out_dir, shards, seed=0):
     import os
     import shutil
     tok = ClipBpe.load(tokenizer_path)
-    captions = list(EDGE_CASES) + fuzz_captions(120, seed)
+    captions = list(EDGE_CASES) + (MULTILINGUAL_CASES if tok.marks else []) \
+        + fuzz_captions(120, seed)
     for i, pattern in enumerate(shards):
         captions += shard_captions(pattern, 120 // len(shards), seed + i)
     cases = []

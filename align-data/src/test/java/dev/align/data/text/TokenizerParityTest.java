@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,44 +21,21 @@ import org.junit.jupiter.api.Test;
  */
 class TokenizerParityTest {
 
-    private static final String DIR = "/tokenizer-parity/";
-
+    private static ParityFixture fixture;
     private static Tokenizer tokenizer;
     private static int contextLength;
-    private static final List<String> texts = new ArrayList<>();
-    private static final List<long[]> rows = new ArrayList<>();
-    private static final List<int[]> contents = new ArrayList<>();
+    private static List<String> texts;
+    private static List<long[]> rows;
+    private static List<int[]> contents;
 
     @BeforeAll
     static void load() throws Exception {
-        JsonNode root;
-        try (InputStream in = TokenizerParityTest.class.getResourceAsStream(DIR + "cases.json")) {
-            root = new ObjectMapper().readTree(in);
-        }
-        contextLength = root.get("contextLength").asInt();
-        int pad = root.get("padId").asInt();
-        for (JsonNode c : root.get("cases")) {
-            int[] ids = ints(c.get("ids"));
-            long[] row = new long[contextLength];
-            Arrays.fill(row, pad);
-            for (int i = 0; i < ids.length; i++) {
-                row[i] = ids[i];
-            }
-            texts.add(c.get("text").asText());
-            rows.add(row);
-            contents.add(c.has("content") ? ints(c.get("content"))
-                    : Arrays.copyOfRange(ids, 1, ids.length - 1));
-        }
-        Path file = Path.of(TokenizerParityTest.class.getResource(DIR + "tokenizer.json").toURI());
-        tokenizer = Tokenizer.load(file, contextLength);
-    }
-
-    private static int[] ints(JsonNode array) {
-        int[] out = new int[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asInt();
-        }
-        return out;
+        fixture = ParityFixture.load("/tokenizer-parity/");
+        tokenizer = fixture.tokenizer();
+        contextLength = fixture.contextLength();
+        texts = fixture.texts();
+        rows = fixture.rows();
+        contents = fixture.contents();
     }
 
     @Test
@@ -85,16 +57,7 @@ class TokenizerParityTest {
 
     @Test
     void rowsEqualThePythonReference() {
-        List<String> mismatches = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            long[] got = tokenizer.encode(texts.get(i));
-            if (!Arrays.equals(rows.get(i), got)) {
-                mismatches.add(String.format("case %d %s:%n  python %s%n  java   %s", i,
-                        quote(texts.get(i)), Arrays.toString(rows.get(i)), Arrays.toString(got)));
-            }
-        }
-        assertEquals(List.of(), mismatches.subList(0, Math.min(10, mismatches.size())),
-                mismatches.size() + " of " + texts.size() + " rows differ");
+        assertEquals(List.of(), fixture.rowMismatches(), "rows that differ (at most ten)");
     }
 
     @Test
@@ -117,9 +80,6 @@ class TokenizerParityTest {
     }
 
     private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        s.codePoints().forEach(cp -> sb.append(cp >= 32 && cp < 127
-                ? String.valueOf((char) cp) : String.format("\\u{%X}", cp)));
-        return sb.append('"').toString();
+        return ParityFixture.quote(s);
     }
 }
