@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +73,10 @@ public final class JsonMutator {
                 mutateArray(a);
             }
         }
-        text = root.toString();
+        text = bounded(root);
+        if (text == null) {                     // grew past the bound: mutate the seed's bytes
+            text = seed.toString();
+        }
         int choice = bytes.random().nextInt(20);
         if (choice <= 1 && text.length() <= MAX_BYTES) {
             text = duplicateFirstKey(root, text);
@@ -85,6 +91,57 @@ public final class JsonMutator {
             out = bytes.mutate(out, corpus);
         }
         return out;
+    }
+
+    /**
+     * {@code node} as JSON text, or {@code null} once it passes {@link #MAX_BYTES} characters:
+     * copies of copies of a large array can reach gigabytes, which Jackson cannot even hold in one
+     * string, so the text is never built past the bound.
+     */
+    static String bounded(JsonNode node) {
+        StringWriter out = new StringWriter() {
+            @Override
+            public void write(char[] chars, int off, int len) {
+                check(len);
+                super.write(chars, off, len);
+            }
+
+            @Override
+            public void write(String str, int off, int len) {
+                check(len);
+                super.write(str, off, len);
+            }
+
+            @Override
+            public void write(int c) {
+                check(1);
+                super.write(c);
+            }
+
+            private void check(int more) {
+                if (getBuffer().length() + (long) more > MAX_BYTES) {
+                    throw new TooLarge();
+                }
+            }
+        };
+        try {
+            MAPPER.writeValue(out, node);
+            return out.toString();
+        } catch (TooLarge e) {
+            return null;
+        } catch (IOException e) {               // Jackson wraps what a writer throws, now and then
+            if (e.getCause() instanceof TooLarge) {
+                return null;
+            }
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Thrown by {@link #bounded}'s writer past the bound. */
+    private static final class TooLarge extends RuntimeException {
+        TooLarge() {
+            super("past " + MAX_BYTES + " characters", null, false, false);
+        }
     }
 
     private static void collect(JsonNode node, List<JsonNode> out) {
