@@ -31,6 +31,11 @@ import java.util.Random;
  * pixels (checked against Pillow by {@code bench/pil_preprocess.py}). Only the pixels the crop keeps
  * are computed. An image already of the target size is not resampled at all. Instances are
  * immutable and thread-safe.
+ *
+ * <p>{@link Mode#FAST} ({@link Builder#optMode}) trades that exactness for speed on large JPEGs:
+ * they are decoded at 1/2, 1/4 or 1/8 in the DCT domain when the region the crop resamples keeps
+ * at least the output size on both sides, then resampled with the same geometry (the crop box is
+ * drawn on the full size, from the same seed). The default is {@link Mode#EXACT}.
  */
 public final class ImageTransform {
 
