@@ -20,12 +20,13 @@ import java.util.stream.Stream;
  * shorter side, centre crop, normalise) timed on one thread in CPU time, per format, over the
  * photo set of {@code bench/make-photos}, the counterpart of {@code bench/pil_preprocess.py}; and,
  * given that script's {@code --out} file, the difference from PIL + torchvision's tensors.
- * Whether JPEG and PNG go through OpenCV or ImageIO depends on the class path and
- * {@code -Dalign.image.native} (printed).
+ * Whether JPEGs go through TurboJPEG, OpenCV or ImageIO and PNGs through OpenCV or ImageIO depends
+ * on what is installed and {@code -Dalign.image.turbojpeg}, {@code -Dalign.image.native}
+ * (printed). MODE is {@code exact} (default) or {@code fast} ({@link ImageTransform.Mode}).
  *
  * <pre>{@code
  * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
- *      dev.align.benchmarks.PreprocessBench PHOTOS [PIL.safetensors] [REPEATS]
+ *      dev.align.benchmarks.PreprocessBench PHOTOS [PIL.safetensors] [REPEATS] [MODE]
  * }</pre>
  * Prints one JSON object.
  */
@@ -38,13 +39,16 @@ public final class PreprocessBench {
         Map<String, TensorData> pil = args.length > 1 && !args[1].isEmpty()
                 ? SafeTensors.read(Path.of(args[1])) : Map.of();
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        ImageTransform.Mode mode = args.length > 3
+                ? ImageTransform.Mode.valueOf(args[3].toUpperCase(Locale.ROOT)) : ImageTransform.Mode.EXACT;
         int size = 224;
-        ImageTransform transform = ImageTransform.builder(size).build();
+        ImageTransform transform = ImageTransform.builder(size).optMode(mode).build();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         StringBuilder json = new StringBuilder();
-        json.append(String.format(Locale.ROOT, "{%n  \"decoder\": \"%s\",%n  \"size\": %d,%n  \"threads\": 1,"
-                + "%n  \"repeats\": %d", ImageDecoder.nativeDecoding() ? "OpenCV (libjpeg-turbo, libpng)"
-                : "ImageIO", size, repeats));
+        json.append(String.format(Locale.ROOT, "{%n  \"decoder\": \"jpeg %s, png %s\",%n  \"mode\": \"%s\","
+                + "%n  \"size\": %d,%n  \"threads\": 1,%n  \"repeats\": %d", ImageDecoder.jpegDecoder(),
+                ImageDecoder.nativeDecoding() ? "OpenCV" : "ImageIO", mode.name().toLowerCase(Locale.ROOT),
+                size, repeats));
         float[] dst = new float[3 * size * size];
         for (String ext : List.of("jpg", "png")) {
             List<Path> files = new ArrayList<>();
@@ -60,6 +64,7 @@ public final class PreprocessBench {
             }
             // parity with PIL, and warm-up
             double maxDiff = 0;
+            double sumDiff = 0;
             long differing = 0;
             long values = 0;
             for (int i = 0; i < blobs.size(); i++) {
@@ -70,6 +75,7 @@ public final class PreprocessBench {
                     for (int j = 0; j < r.length; j++) {
                         double d = Math.abs(r[j] - dst[j]);
                         maxDiff = Math.max(maxDiff, d);
+                        sumDiff += d;
                         differing += d > 0 ? 1 : 0;
                     }
                     values += r.length;
@@ -101,8 +107,9 @@ public final class PreprocessBench {
             if (values > 0) {
                 // one 8-bit level is 1/(255 std) after normalisation: at most 0.0146 (std 0.2613)
                 json.append(String.format(Locale.ROOT, ", \"vs_pil\": {\"max_abs_diff\": %.3g, "
-                        + "\"max_diff_in_8bit_levels\": %.2f, \"differing_values\": %d, "
-                        + "\"values\": %d}", maxDiff, maxDiff * 0.27577711 * 255, differing, values));
+                        + "\"mean_abs_diff\": %.3g, \"max_diff_in_8bit_levels\": %.2f, "
+                        + "\"differing_values\": %d, \"values\": %d}", maxDiff, sumDiff / values,
+                        maxDiff * 0.27577711 * 255, differing, values));
             }
             json.append("}");
         }

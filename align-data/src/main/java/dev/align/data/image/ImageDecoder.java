@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -96,24 +97,57 @@ public final class ImageDecoder {
     }
 
     /**
-     * As {@link #decode}, into packed RGB bytes (the transform's input): through OpenCV's
-     * libjpeg-turbo and libpng when they are on the class path and take the image
-     * ({@link NativeImageCodec}), else ImageIO. The result may live in a per-thread buffer:
-     * use it before this thread decodes another image.
+     * As {@link #decode}, into packed RGB bytes (the transform's input): JPEGs through the
+     * system's libjpeg-turbo when its Java binding is installed ({@link TurboJpegCodec}), else
+     * through OpenCV's libjpeg-turbo and libpng when they are on the class path and take the image
+     * ({@link NativeImageCodec}), else ImageIO. The result may live in a per-thread buffer: use
+     * it before this thread decodes another image.
      */
     RgbImage decodeRgb(byte[] encoded) throws ImageDecodeException {
+        return decodeRgb(encoded, size -> 1);
+    }
+
+    /**
+     * As {@link #decodeRgb(byte[])}, a JPEG possibly at a reduced scale: {@code jpegReduction}
+     * gets the header's size and answers 1, 2, 4 or 8; a JPEG that TurboJPEG or OpenCV decodes is
+     * then decoded at scale {@code 1/f} in the DCT domain ({@link RgbImage#reduction}). PNGs, and
+     * JPEGs that fall back to ImageIO, are decoded whole (reduction 1).
+     */
+    RgbImage decodeRgb(byte[] encoded, ToIntFunction<ImageSize> jpegReduction)
+            throws ImageDecodeException {
         checkArgument(encoded != null, "encoded image is null");
-        if (NativeImageCodec.available()) {
+        boolean turbo = TurboJpegCodec.available();
+        boolean opencv = NativeImageCodec.available();
+        if (turbo || opencv) {
             ImageSize size = NativeImageCodec.headerSize(encoded);
             if (size != null) {
                 checkLimit(size);
-                RgbImage image = NativeImageCodec.decode(encoded, backgroundRgb);
-                if (image != null && image.width == size.width() && image.height == size.height()) {
-                    return image;
+                boolean jpeg = NativeImageCodec.jpeg(encoded);
+                int factor = jpeg ? jpegReduction.applyAsInt(size) : 1;
+                checkArgument(factor == 1 || factor == 2 || factor == 4 || factor == 8,
+                        "JPEG reduction must be 1, 2, 4 or 8, got %s", factor);
+                RgbImage image = jpeg && turbo ? TurboJpegCodec.decode(encoded, size, factor) : null;
+                if (image == null && opencv) {
+                    image = NativeImageCodec.decode(encoded, factor, backgroundRgb);
+                }
+                if (image != null && image.width == TurboJpegCodec.scaled(size.width(), factor)
+                        && image.height == TurboJpegCodec.scaled(size.height(), factor)) {
+                    return new RgbImage(image.width, image.height, image.rgb, size.width(),
+                            size.height(), factor);
                 }
             }
         }
         return RgbImage.of(decodeAsIs(encoded), backgroundRgb);
+    }
+
+    /**
+     * Which decoder takes JPEGs in this JVM: {@code "TurboJPEG"} (the system's SIMD
+     * libjpeg-turbo), {@code "OpenCV"} (its bundled libjpeg-turbo, without SIMD) or
+     * {@code "ImageIO"}.
+     */
+    public static String jpegDecoder() {
+        return TurboJpegCodec.available() ? "TurboJPEG"
+                : NativeImageCodec.available() ? "OpenCV" : "ImageIO";
     }
 
     /** Whether JPEG and PNG images are decoded natively (OpenCV) in this JVM. */

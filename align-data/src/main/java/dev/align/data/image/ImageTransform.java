@@ -31,6 +31,11 @@ import java.util.Random;
  * pixels (checked against Pillow by {@code bench/pil_preprocess.py}). Only the pixels the crop keeps
  * are computed. An image already of the target size is not resampled at all. Instances are
  * immutable and thread-safe.
+ *
+ * <p>{@link Mode#FAST} ({@link Builder#optMode}) trades that exactness for speed on large JPEGs:
+ * they are decoded at 1/2, 1/4 or 1/8 in the DCT domain when the region the crop resamples keeps
+ * at least the output size on both sides, then resampled with the same geometry (the crop box is
+ * drawn on the full size, from the same seed). The default is {@link Mode#EXACT}.
  */
 public final class ImageTransform {
 
@@ -38,6 +43,25 @@ public final class ImageTransform {
     public static final float[] OPENAI_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
     /** OpenAI CLIP's per-channel standard deviation (R, G, B). */
     public static final float[] OPENAI_STD = {0.26862954f, 0.26130258f, 0.27577711f};
+
+    /** How closely the output follows OpenCLIP's PIL + torchvision pixels. */
+    public enum Mode {
+        /**
+         * Byte-identical to PIL + torchvision for the same decoded pixels: every image is decoded
+         * at its full size, then resampled as Pillow does.
+         */
+        EXACT,
+        /**
+         * A JPEG whose crop region is at least {@code 2 S} ({@code 4 S}, {@code 8 S}) pixels on
+         * both sides is decoded at scale 1/2 (1/4, 1/8) in the DCT domain (libjpeg's scaled
+         * IDCT, what Pillow's {@code Image.draft} does), then resampled from there with the same
+         * geometry as {@link #EXACT}. Decoding computes a quarter (a sixteenth, ...) of the
+         * pixels and resampling reads as many. Not byte-identical: the measured difference is in
+         * the project's benchmarks/README.md. PNGs, smaller JPEGs and JPEGs that only ImageIO
+         * decodes are processed exactly.
+         */
+        FAST
+    }
 
     /** Which crop produces the {@code S x S} square. */
     public enum Crop {
@@ -58,10 +82,12 @@ public final class ImageTransform {
     private final float[][] table; // [3][256]: normalised value of each 8-bit level
     private final int backgroundRgb;
     private final ImageDecoder decoder;
+    private final Mode mode;
 
     private ImageTransform(Builder b) {
         this.imageSize = b.imageSize;
         this.crop = b.crop;
+        this.mode = b.mode;
         this.scaleMin = b.scaleMin;
         this.scaleMax = b.scaleMax;
         this.ratioMin = b.ratioMin;
@@ -96,6 +122,11 @@ public final class ImageTransform {
         return crop;
     }
 
+    /** Whether JPEGs may be decoded at a reduced scale ({@link Mode#FAST}). */
+    public Mode mode() {
+        return mode;
+    }
+
     /** The decoder (pixel limit and background) this transform uses. */
     public ImageDecoder decoder() {
         return decoder;
@@ -111,7 +142,41 @@ public final class ImageTransform {
     public void apply(byte[] encoded, long sampleSeed, float[] dst, int offset)
             throws ImageDecodeException {
         checkOffset(dst, offset);
-        apply(decoder.decodeRgb(encoded), sampleSeed, dst, offset);
+        RgbImage rgb = mode == Mode.EXACT ? decoder.decodeRgb(encoded)
+                : decoder.decodeRgb(encoded, size -> jpegReduction(size, sampleSeed));
+        apply(rgb, sampleSeed, dst, offset);
+    }
+
+    /**
+     * The largest of 8, 4, 2 by which the region the crop resamples, for an image of this size,
+     * can be divided and still be at least {@code S} (the output size it is resampled to) on
+     * both sides; else 1.
+     */
+    int jpegReduction(ImageSize size, long sampleSeed) {
+        int regionW;      // the region of the full image that is resampled ...
+        int regionH;
+        int outW;         // ... to this many pixels
+        int outH;
+        if (crop == Crop.CENTER) {
+            int[] out = shorterSideSize(size.width(), size.height(), imageSize);
+            regionW = size.width();
+            regionH = size.height();
+            outW = out[0];
+            outH = out[1];
+        } else {
+            CropBox box = randomResizedCropBox(size.width(), size.height(), scaleMin, scaleMax,
+                    ratioMin, ratioMax, new Random(sampleSeed));
+            regionW = box.width();
+            regionH = box.height();
+            outW = imageSize;
+            outH = imageSize;
+        }
+        for (int f = 8; f >= 2; f /= 2) {
+            if ((long) f * outW <= regionW && (long) f * outH <= regionH) {
+                return f;
+            }
+        }
+        return 1;
     }
 
     /**
@@ -137,17 +202,31 @@ public final class ImageTransform {
         int s = imageSize;
         int w = rgb.width;
         int h = rgb.height;
+        int f = rgb.reduction;
         byte[] square;
         if (crop == Crop.CENTER) {
-            int[] size = shorterSideSize(w, h, s);
+            int[] size = shorterSideSize(rgb.fullWidth, rgb.fullHeight, s);
             CropBox box = centerCropBox(size[0], size[1], s);
-            square = PillowBicubic.resizeCropped(rgb, 0, 0, w, h, size[0], size[1], box.x(),
-                    box.y(), s, s);
+            // reduced: the decoded image spans fullWidth / f of its ceil(fullWidth / f) columns
+            square = PillowBicubic.resizeCropped(rgb, 0, 0, w, h, 0, (double) rgb.fullWidth / f,
+                    0, (double) rgb.fullHeight / f, size[0], size[1], box.x(), box.y(), s, s);
         } else {
-            CropBox box = randomResizedCropBox(w, h, scaleMin, scaleMax, ratioMin, ratioMax,
-                    new Random(sampleSeed));
-            square = PillowBicubic.resizeCropped(rgb, box.x(), box.y(), box.width(), box.height(),
-                    s, s, 0, 0, s, s);
+            CropBox box = randomResizedCropBox(rgb.fullWidth, rgb.fullHeight, scaleMin, scaleMax,
+                    ratioMin, ratioMax, new Random(sampleSeed));
+            if (f == 1) {
+                square = PillowBicubic.resizeCropped(rgb, box.x(), box.y(), box.width(),
+                        box.height(), s, s, 0, 0, s, s);
+            } else {
+                // the box in decoded pixels: whole pixels around it, the exact span inside
+                int sx = box.x() / f;
+                int sy = box.y() / f;
+                int ex = Math.min(w, TurboJpegCodec.scaled(box.x() + box.width(), f));
+                int ey = Math.min(h, TurboJpegCodec.scaled(box.y() + box.height(), f));
+                square = PillowBicubic.resizeCropped(rgb, sx, sy, ex - sx, ey - sy,
+                        (double) box.x() / f - sx, (double) (box.x() + box.width()) / f - sx,
+                        (double) box.y() / f - sy, (double) (box.y() + box.height()) / f - sy,
+                        s, s, 0, 0, s, s);
+            }
         }
         int plane = s * s;
         float[] r = table[0];
@@ -275,6 +354,7 @@ public final class ImageTransform {
         private float[] std = OPENAI_STD;
         private int backgroundRgb = ImageDecoder.WHITE;
         private long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
+        private Mode mode = Mode.EXACT;
 
         private Builder(int imageSize) {
             checkArgument(imageSize > 0, "imageSize must be > 0, got %s", imageSize);
@@ -332,6 +412,16 @@ public final class ImageTransform {
         public Builder optMaxPixels(long maxPixels) {
             checkArgument(maxPixels > 0, "maxPixels must be > 0, got %s", maxPixels);
             this.maxPixels = maxPixels;
+            return this;
+        }
+
+        /**
+         * {@link Mode#EXACT} (default: PIL + torchvision's pixels) or {@link Mode#FAST} (large
+         * JPEGs decoded at a reduced scale).
+         */
+        public Builder optMode(Mode mode) {
+            checkArgument(mode != null, "mode is null");
+            this.mode = mode;
             return this;
         }
 

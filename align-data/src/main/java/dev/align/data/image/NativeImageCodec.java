@@ -87,12 +87,29 @@ final class NativeImageCodec {
     }
 
     /**
-     * Decodes a JPEG or PNG that {@link #headerSize} accepted into packed RGB, or {@code null}
-     * when OpenCV cannot (the caller then decodes with ImageIO). Only call when {@link #available}.
+     * Decodes a JPEG or PNG that {@link #headerSize} accepted into packed RGB, or {@code null} when
+     * OpenCV cannot (the caller then decodes with ImageIO). Only call when {@link #available}.
      * The pixels live in a per-thread buffer: valid until this thread decodes the next image.
      */
     static RgbImage decode(byte[] encoded, int backgroundRgb) {
-        return OpenCv.decode(encoded, isPng(encoded), backgroundRgb);
+        return OpenCv.decode(encoded, isPng(encoded), 1, backgroundRgb);
+    }
+
+    /**
+     * As {@link #decode(byte[], int)}, a JPEG at scale {@code 1 / factor} (libjpeg's DCT-domain
+     * scaling, {@code IMREAD_REDUCED_COLOR_f}: {@code ceil(W / f) x ceil(H / f)}); PNGs are always
+     * decoded whole.
+     *
+     * @param factor 1, 2, 4 or 8
+     */
+    static RgbImage decode(byte[] encoded, int factor, int backgroundRgb) {
+        boolean png = isPng(encoded);
+        return OpenCv.decode(encoded, png, png ? 1 : factor, backgroundRgb);
+    }
+
+    /** Whether the bytes start as a JPEG does. */
+    static boolean jpeg(byte[] encoded) {
+        return isJpeg(encoded);
     }
 
     /** The only code that touches OpenCV's classes: loaded on first use, never without them. */
@@ -100,9 +117,17 @@ final class NativeImageCodec {
 
         private OpenCv() {}
 
-        static RgbImage decode(byte[] encoded, boolean png, int backgroundRgb) {
+        static RgbImage decode(byte[] encoded, boolean png, int factor, int backgroundRgb) {
+            int colour = switch (factor) {
+                case 1 -> Imgcodecs.IMREAD_COLOR;
+                case 2 -> Imgcodecs.IMREAD_REDUCED_COLOR_2;
+                case 4 -> Imgcodecs.IMREAD_REDUCED_COLOR_4;
+                case 8 -> Imgcodecs.IMREAD_REDUCED_COLOR_8;
+                default -> throw new IllegalArgumentException("reduction must be 1, 2, 4 or 8, got "
+                        + factor);
+            };
             int flags = png ? Imgcodecs.IMREAD_UNCHANGED
-                    : Imgcodecs.IMREAD_COLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION;
+                    : colour | Imgcodecs.IMREAD_IGNORE_ORIENTATION;
             MatOfByte buffer = new MatOfByte(encoded);
             Mat mat = Imgcodecs.imdecode(buffer, flags);
             try {

@@ -52,8 +52,8 @@ final class PillowBicubic {
      * Pillow's {@code precompute_coeffs} and {@code normalize_coeffs_8bpc} for a source span
      * {@code [in0, in1)} of an axis of {@code inSize} samples resampled to {@code outSize}.
      */
-    private static Coefficients coefficients(int inSize, float in0, float in1, int outSize) {
-        double scale = (double) (in1 - in0) / outSize;
+    private static Coefficients coefficients(int inSize, double in0, double in1, int outSize) {
+        double scale = (in1 - in0) / outSize;
         double filterScale = Math.max(scale, 1.0);
         double support = SUPPORT * filterScale;
         int taps = (int) Math.ceil(support) * 2 + 1;
@@ -102,8 +102,20 @@ final class PillowBicubic {
      */
     static byte[] resizeCropped(RgbImage src, int sx, int sy, int sw, int sh, int outW, int outH,
             int cx, int cy, int cw, int ch) {
-        boolean horizontal = outW != sw;
-        boolean vertical = outH != sh;
+        return resizeCropped(src, sx, sy, sw, sh, 0, sw, 0, sh, outW, outH, cx, cy, cw, ch);
+    }
+
+    /**
+     * As {@link #resizeCropped(RgbImage, int, int, int, int, int, int, int, int, int, int)}, with
+     * the span {@code [x0, x1) x [y0, y1)} of the region (relative to its corner, within
+     * {@code [0, sw] x [0, sh]}) mapped onto the output, as Pillow's {@code resize(box=...)} of
+     * the cropped region: filter windows still stop at the region's edges. Fractional spans serve
+     * the reduced-JPEG path, where the region's edges fall between decoded pixels.
+     */
+    static byte[] resizeCropped(RgbImage src, int sx, int sy, int sw, int sh, double x0,
+            double x1, double y0, double y1, int outW, int outH, int cx, int cy, int cw, int ch) {
+        boolean horizontal = outW != sw || x0 != 0 || x1 != sw;
+        boolean vertical = outH != sh || y0 != 0 || y1 != sh;
         byte[] out = new byte[3 * cw * ch];
         if (!horizontal && !vertical) {
             for (int y = 0; y < ch; y++) {
@@ -112,7 +124,7 @@ final class PillowBicubic {
             }
             return out;
         }
-        Coefficients v = vertical ? coefficients(sh, 0f, sh, outH) : null;
+        Coefficients v = vertical ? coefficients(sh, y0, y1, outH) : null;
         // Source rows (relative to sy) that the kept output rows read.
         int rowFirst = vertical ? v.min()[cy] : cy;
         int rowEnd = vertical ? v.min()[cy + ch - 1] + v.size()[cy + ch - 1] : cy + ch;
@@ -121,7 +133,7 @@ final class PillowBicubic {
         int[] rows = scratch(rowLength * (rowEnd - rowFirst) + rowLength);
         int accAt = rowLength * (rowEnd - rowFirst);      // the accumulator row lives after them
         if (horizontal) {
-            Coefficients hc = coefficients(sw, 0f, sw, outW);
+            Coefficients hc = coefficients(sw, x0, x1, outW);
             horizontalPass(src, sx, sy + rowFirst, rowEnd - rowFirst, hc, cx, cw, rows);
         } else {
             byte[] in = src.rgb;

@@ -23,11 +23,26 @@ final class RgbImage {
     final int width;
     final int height;
     final byte[] rgb;
+    /** The size the encoded image has; {@code width x height} unless decoded reduced. */
+    final int fullWidth;
+    final int fullHeight;
+    /**
+     * 1, or {@code f} when a JPEG was decoded at scale {@code 1/f} in the DCT domain:
+     * {@code width = ceil(fullWidth / f)}, {@code height = ceil(fullHeight / f)}.
+     */
+    final int reduction;
 
     RgbImage(int width, int height, byte[] rgb) {
+        this(width, height, rgb, width, height, 1);
+    }
+
+    RgbImage(int width, int height, byte[] rgb, int fullWidth, int fullHeight, int reduction) {
         this.width = width;
         this.height = height;
         this.rgb = rgb;
+        this.fullWidth = fullWidth;
+        this.fullHeight = fullHeight;
+        this.reduction = reduction;
     }
 
     /** The image's pixels, transparency composited onto {@code backgroundRgb}. */

@@ -70,8 +70,9 @@ class ImageDecoderFuzzTest {
     }
 
     /**
-     * The path the command line, the embedder and training take for JPEG and PNG: OpenCV's
-     * libjpeg-turbo and libpng ({@link NativeImageCodec}), ImageIO for what they do not take. A
+     * The path the command line, the embedder and training take for JPEG and PNG: the system's
+     * libjpeg-turbo ({@link TurboJpegCodec}, where installed), OpenCV's libjpeg-turbo and libpng
+     * ({@link NativeImageCodec}), ImageIO for what they do not take; JPEGs also reduced. A
      * crash in native code would end the whole JVM, so the input in progress is kept on disk. The
      * allocation bound counts the Java heap only; OpenCV's buffers are bounded by the header check
      * before decoding (the same pixel limit).
@@ -81,7 +82,9 @@ class ImageDecoderFuzzTest {
         assertTrue(NativeImageCodec.available(), "OpenCV (org.openpnp:opencv, align-data's "
                 + "optional dependency) must load in align-data's tests: its decoding is fuzzed");
         NATIVE.check(ImageDecoderFuzzTest::mutate, input -> {
-            RgbImage image = DECODER.decodeRgb(input);
+            // JPEGs whole and at 1/2, 1/4, 1/8 (the transform's FAST mode)
+            int factor = 1 << Math.floorMod(Arrays.hashCode(input) >> 3, 4);
+            RgbImage image = DECODER.decodeRgb(input, size -> factor);
             assertTrue(image.width > 0 && image.height > 0
                     && (long) image.width * image.height <= MAX_PIXELS, image.width + "x" + image.height);
             assertTrue(image.rgb.length >= 3L * image.width * image.height, "whole pixels");
