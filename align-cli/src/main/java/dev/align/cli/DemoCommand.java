@@ -6,6 +6,7 @@ import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.data.imports.SyntheticImporter;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,21 +103,44 @@ final class DemoCommand implements Callable<Integer> {
             run(imports, 0, total);
             run(emoji(dir), imports.size(), total);
         }
-        System.out.printf(Locale.ROOT, "%ndemo done: the run (training.png, eval.jsonl), the "
-                + "reports, the per-class plot and the search contact sheet are in %s%n", dir);
+        System.out.printf(Locale.ROOT, "%ndemo done in %s since the JVM started: the run "
+                + "(training.png, eval.jsonl), the reports, the per-class plot and the search "
+                + "contact sheet are in %s%n",
+                took(ManagementFactory.getRuntimeMXBean().getUptime() / 1e3, cpuSeconds()), dir);
         return 0;
     }
 
-    /** Runs {@code steps} as {@code ./align} commands, echoing each; stops at a failure. */
+    /**
+     * Runs {@code steps} as {@code ./align} commands, echoing each and the wall and CPU seconds it
+     * took; stops at a failure.
+     */
     private static void run(List<Step> steps, int done, int total) {
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
             System.out.printf(Locale.ROOT, "%n[%d/%d] %s%n$ ./align %s%n", done + i + 1, total,
                     s.what(), String.join(" ", s.args()));
+            long start = System.nanoTime();
+            double cpuStart = cpuSeconds();
             int status = Main.run(s.args().toArray(String[]::new));
             Checks.checkState(status == 0, "step %s (./align %s) failed with status %s",
                     done + i + 1, String.join(" ", s.args()), status);
+            System.out.printf(Locale.ROOT, "[%d/%d] took %s%n", done + i + 1, total,
+                    took((System.nanoTime() - start) / 1e9, cpuSeconds() - cpuStart));
         }
+    }
+
+    /** "12.3 s (20.1 CPU-s)", or the wall time alone where the JVM cannot tell CPU time. */
+    static String took(double wallSeconds, double cpuSeconds) {
+        return Double.isNaN(cpuSeconds)
+                ? String.format(Locale.ROOT, "%.1f s", wallSeconds)
+                : String.format(Locale.ROOT, "%.1f s (%.1f CPU-s)", wallSeconds, cpuSeconds);
+    }
+
+    /** CPU seconds of this process so far, every thread (libtorch's included), or NaN. */
+    private static double cpuSeconds() {
+        long nanos = ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+        return nanos < 0 ? Double.NaN : nanos / 1e9;
     }
 
     private List<Step> synthetic(Path dir) throws IOException {

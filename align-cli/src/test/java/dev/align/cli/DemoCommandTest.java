@@ -9,6 +9,7 @@ import dev.align.train.config.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,11 @@ class DemoCommandTest {
         for (String step : new String[] {"[1/4]", "[2/4]", "[3/4]", "[4/4]", "demo done"}) {
             assertTrue(text.contains(step), "missing " + step + " in:\n" + text);
         }
+        // Each step says what it cost, so a slow demo shows where its time went.
+        assertTrue(Pattern.compile("\\[2/4] took \\d+\\.\\d s \\(\\d+\\.\\d CPU-s\\)")
+                .matcher(text).find(), text);
+        assertTrue(Pattern.compile("demo done in \\d+\\.\\d s \\(\\d+\\.\\d CPU-s\\) "
+                + "since the JVM started").matcher(text).find(), text);
         // The shorter context is what the import wrote and what the run trained with.
         JsonNode imported = Json.mapper().readTree(out.resolve("data/import.json").toFile());
         assertEquals(DemoCommand.SYNTHETIC_CONTEXT, imported.get("contextLength").asInt());
@@ -41,6 +47,12 @@ class DemoCommandTest {
         assertTrue(set.get("evaluated").asInt() > 0, zeroShot.toString());
         assertTrue(Files.size(out.resolve("search.png")) > 0);
         assertTrue(Files.isRegularFile(out.resolve("run/model/tokenizer.json")));
+    }
+
+    @Test
+    void tookShowsWallAndCpuSecondsOrWallAloneWhenCpuIsUnknown() {
+        assertEquals("12.3 s (20.1 CPU-s)", DemoCommand.took(12.34, 20.06));
+        assertEquals("0.5 s", DemoCommand.took(0.49, Double.NaN));
     }
 
     @Test
