@@ -4,6 +4,7 @@ import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
+import dev.align.data.image.ImageTransform;
 import dev.align.data.imports.SyntheticImporter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -64,6 +65,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "Global batch (default: " + SYNTHETIC_BATCH + " synthetic, "
                     + EMOJI_BATCH + " emoji).")
     Integer batch;
+
+    @Option(names = "--crop", defaultValue = "RANDOM_RESIZED", paramLabel = "CROP",
+            description = "synthetic: training crop, RANDOM_RESIZED (OpenCLIP's augmentation) or "
+                    + "CENTER (the image as drawn, as evaluation sees it; more learned per step, "
+                    + "see benchmarks/README.md) (default: ${DEFAULT-VALUE}).")
+    ImageTransform.Crop crop;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of data and training (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -152,11 +159,12 @@ final class DemoCommand implements Callable<Integer> {
         int shardCount = (count + 999) / 1000;                   // the importer's 1,000 per shard
         AtomicFiles.write(config, String.format(Locale.ROOT, """
                 {"schemaVersion": 1, "model": {"preset": "tiny"},
-                 "data": {"kind": "SHARDS", "shards": "%s/{00000..%05d}.tar", "tokenizer": "%s/tokenizer.json"},
+                 "data": {"kind": "SHARDS", "shards": "%s/{00000..%05d}.tar", "tokenizer": "%s/tokenizer.json",
+                          "crop": "%s"},
                  "loss": {"kind": "INFONCE"},
                  "optimizer": {"peakLr": %s, "warmupSteps": %d, "weightDecay": 0.1},
                  "globalBatch": %d, "steps": %d, "seed": %d, "checkpointEvery": %d}
-                """, json(shards), shardCount - 1, json(shards), SYNTHETIC_LR, Math.max(1, n / 10),
+                """, json(shards), shardCount - 1, json(shards), crop, SYNTHETIC_LR, Math.max(1, n / 10),
                 b, n, seed, n).getBytes(StandardCharsets.UTF_8));
         int classes = SyntheticImporter.COLOURS.size() * SyntheticImporter.SHAPES.size();
         List<Step> plan = new ArrayList<>();
