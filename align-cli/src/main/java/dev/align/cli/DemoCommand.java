@@ -4,8 +4,10 @@ import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
+import dev.align.data.image.ImageTransform;
 import dev.align.data.imports.SyntheticImporter;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The main job: the most complete path align has, as the commands a user would type, printed as
- * they run. {@code --data synthetic} (the default, no download, about 4 minutes on 2 cores)
+ * they run. {@code --data synthetic} (the default, no download, about 6 minutes on 2 quiet cores)
  * imports procedural image-text pairs into WebDataset shards with a BPE tokenizer trained on their
  * captions, trains the {@code tiny} dual encoder from scratch on them, classifies the set's
  * held-out images zero-shot among its 48 colour-and-shape classes and searches them by text.
@@ -29,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Import image-text shards, train a dual encoder on them from scratch, then "
                 + "evaluate it zero-shot and search with it: synthetic (default, no download, "
-                + "~4 min on 2 cores) or emoji (real drawings, evaluated on OpenMoji, ~10 min).")
+                + "~6 min on 2 cores) or emoji (real drawings, evaluated on OpenMoji, ~10 min).")
 final class DemoCommand implements Callable<Integer> {
 
     /** What the demo trains on. */
@@ -63,6 +65,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "Global batch (default: " + SYNTHETIC_BATCH + " synthetic, "
                     + EMOJI_BATCH + " emoji).")
     Integer batch;
+
+    @Option(names = "--crop", defaultValue = "RANDOM_RESIZED", paramLabel = "CROP",
+            description = "synthetic: training crop, RANDOM_RESIZED (OpenCLIP's augmentation) or "
+                    + "CENTER (the image as drawn, as evaluation sees it; more learned per step, "
+                    + "see benchmarks/README.md) (default: ${DEFAULT-VALUE}).")
+    ImageTransform.Crop crop;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of data and training (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -102,21 +110,44 @@ final class DemoCommand implements Callable<Integer> {
             run(imports, 0, total);
             run(emoji(dir), imports.size(), total);
         }
-        System.out.printf(Locale.ROOT, "%ndemo done: the run (training.png, eval.jsonl), the "
-                + "reports, the per-class plot and the search contact sheet are in %s%n", dir);
+        System.out.printf(Locale.ROOT, "%ndemo done in %s since the JVM started: the run "
+                + "(training.png, eval.jsonl), the reports, the per-class plot and the search "
+                + "contact sheet are in %s%n",
+                took(ManagementFactory.getRuntimeMXBean().getUptime() / 1e3, cpuSeconds()), dir);
         return 0;
     }
 
-    /** Runs {@code steps} as {@code ./align} commands, echoing each; stops at a failure. */
+    /**
+     * Runs {@code steps} as {@code ./align} commands, echoing each and the wall and CPU seconds it
+     * took; stops at a failure.
+     */
     private static void run(List<Step> steps, int done, int total) {
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
             System.out.printf(Locale.ROOT, "%n[%d/%d] %s%n$ ./align %s%n", done + i + 1, total,
                     s.what(), String.join(" ", s.args()));
+            long start = System.nanoTime();
+            double cpuStart = cpuSeconds();
             int status = Main.run(s.args().toArray(String[]::new));
             Checks.checkState(status == 0, "step %s (./align %s) failed with status %s",
                     done + i + 1, String.join(" ", s.args()), status);
+            System.out.printf(Locale.ROOT, "[%d/%d] took %s%n", done + i + 1, total,
+                    took((System.nanoTime() - start) / 1e9, cpuSeconds() - cpuStart));
         }
+    }
+
+    /** "12.3 s (20.1 CPU-s)", or the wall time alone where the JVM cannot tell CPU time. */
+    static String took(double wallSeconds, double cpuSeconds) {
+        return Double.isNaN(cpuSeconds)
+                ? String.format(Locale.ROOT, "%.1f s", wallSeconds)
+                : String.format(Locale.ROOT, "%.1f s (%.1f CPU-s)", wallSeconds, cpuSeconds);
+    }
+
+    /** CPU seconds of this process so far, every thread (libtorch's included), or NaN. */
+    private static double cpuSeconds() {
+        long nanos = ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+        return nanos < 0 ? Double.NaN : nanos / 1e9;
     }
 
     private List<Step> synthetic(Path dir) throws IOException {
@@ -128,11 +159,12 @@ final class DemoCommand implements Callable<Integer> {
         int shardCount = (count + 999) / 1000;                   // the importer's 1,000 per shard
         AtomicFiles.write(config, String.format(Locale.ROOT, """
                 {"schemaVersion": 1, "model": {"preset": "tiny"},
-                 "data": {"kind": "SHARDS", "shards": "%s/{00000..%05d}.tar", "tokenizer": "%s/tokenizer.json"},
+                 "data": {"kind": "SHARDS", "shards": "%s/{00000..%05d}.tar", "tokenizer": "%s/tokenizer.json",
+                          "crop": "%s"},
                  "loss": {"kind": "INFONCE"},
                  "optimizer": {"peakLr": %s, "warmupSteps": %d, "weightDecay": 0.1},
                  "globalBatch": %d, "steps": %d, "seed": %d, "checkpointEvery": %d}
-                """, json(shards), shardCount - 1, json(shards), SYNTHETIC_LR, Math.max(1, n / 10),
+                """, json(shards), shardCount - 1, json(shards), crop, SYNTHETIC_LR, Math.max(1, n / 10),
                 b, n, seed, n).getBytes(StandardCharsets.UTF_8));
         int classes = SyntheticImporter.COLOURS.size() * SyntheticImporter.SHAPES.size();
         List<Step> plan = new ArrayList<>();
