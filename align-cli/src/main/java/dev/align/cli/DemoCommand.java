@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The main job: the most complete path align has, as the commands a user would type, printed as
- * they run. {@code --data synthetic} (the default, no download, about 6 minutes on 2 quiet cores)
+ * they run. {@code --data synthetic} (the default, no download, about 7.5 minutes on 2 quiet cores)
  * imports procedural image-text pairs into WebDataset shards with a BPE tokenizer trained on their
  * captions, trains the {@code tiny} dual encoder from scratch on them, classifies the set's
  * held-out images zero-shot among its 48 colour-and-shape classes and searches them by text.
@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Import image-text shards, train a dual encoder on them from scratch, then "
                 + "evaluate it zero-shot and search with it: synthetic (default, no download, "
-                + "~6 min on 2 cores) or emoji (real drawings, evaluated on OpenMoji, ~10 min).")
+                + "~7.5 min on 2 cores) or emoji (real drawings, evaluated on OpenMoji, ~10 min).")
 final class DemoCommand implements Callable<Integer> {
 
     /** What the demo trains on. */
