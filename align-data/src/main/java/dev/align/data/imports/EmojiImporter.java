@@ -69,9 +69,10 @@ public final class EmojiImporter implements Importer {
 
     /**
      * An artist's drawings of the emoji: the npm package {@code emoji-datasource-<name>@16.0.0}.
-     * Google's (Apache-2.0) and Twitter's (CC-BY-4.0) art is free to share; Apple's and
-     * Facebook's is their owners' and is only fetched into the local cache
-     * ({@code tools/fetch/fetch emoji-styles}), never shipped.
+     * Google's (Apache-2.0) and Twitter's (CC-BY-4.0) art is free to share; Apple's is not
+     * licensed for commercial use and Facebook's has no clear licence (the packages' README), so
+     * they are only fetched into the local cache ({@code tools/fetch/fetch emoji-styles}), never
+     * shipped.
      */
     public enum Style {
         /** Google's Noto emoji. */
