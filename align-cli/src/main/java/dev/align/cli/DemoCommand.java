@@ -4,6 +4,7 @@ import dev.align.core.Checks;
 import dev.align.core.io.AtomicFiles;
 import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
+import dev.align.data.imports.EmojiImporter;
 import dev.align.data.imports.SyntheticImporter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,12 @@ final class DemoCommand implements Callable<Integer> {
                     + EMOJI_BATCH + " emoji).")
     Integer batch;
 
+    @Option(names = "--styles", paramLabel = "google,twitter", defaultValue = EMOJI_STYLES,
+            description = "emoji: whose drawings to train on, any of google, twitter, apple, "
+                    + "facebook (Apple's and Facebook's art is not free to redistribute: fetched "
+                    + "into the cache only). Default ${DEFAULT-VALUE}.")
+    String styles;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of data and training (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -82,6 +89,7 @@ final class DemoCommand implements Callable<Integer> {
     // The recipe study's choice (benchmarks/README.md): at 204,800 samples, about 10 minutes on
     // 2 quiet cores, batch 128 beat 256 and 64 on OpenMoji zero-shot and retrieval.
     static final long EMOJI_STEPS = 1600;
+    static final String EMOJI_STYLES = "google,twitter";
     static final int EMOJI_BATCH = 128;
     private static final int EMOJI_STEPS_AFTER_IMPORT = 4;
 
@@ -97,10 +105,12 @@ final class DemoCommand implements Callable<Integer> {
             List<Step> plan = synthetic(dir);
             run(plan, 0, plan.size());
         } else {
-            List<Step> imports = emojiImports(dir);              // the rest needs their shard lists
+            List<EmojiImporter.Style> chosen = EmojiImporter.Style.parseList(styles);
+            Path emoji = dir.resolve(emojiFolder(chosen));
+            List<Step> imports = emojiImports(dir, emoji, chosen);  // the rest needs their shards
             int total = imports.size() + EMOJI_STEPS_AFTER_IMPORT;
             run(imports, 0, total);
-            run(emoji(dir), imports.size(), total);
+            run(emoji(dir, emoji), imports.size(), total);
         }
         System.out.printf(Locale.ROOT, "%ndemo done: the run (training.png, eval.jsonl), the "
                 + "reports, the per-class plot and the search contact sheet are in %s%n", dir);
@@ -155,13 +165,26 @@ final class DemoCommand implements Callable<Integer> {
         return plan;
     }
 
-    private static List<Step> emojiImports(Path dir) {
-        Path emoji = dir.resolve("emoji");
+    /**
+     * The import folder of a list of styles: {@code emoji} for Google + Twitter, else
+     * {@code emoji-apple-google...} (sorted), so a demo with other styles never reuses it.
+     */
+    static String emojiFolder(List<EmojiImporter.Style> chosen) {
+        List<String> names = chosen.stream().map(EmojiImporter.Style::folder).sorted().toList();
+        return names.equals(List.of("google", "twitter")) ? "emoji"
+                : "emoji-" + String.join("-", names);
+    }
+
+    private static List<Step> emojiImports(Path dir, Path emoji,
+            List<EmojiImporter.Style> chosen) {
         Path openmoji = dir.resolve("openmoji");
         List<Step> plan = new ArrayList<>();
         if (!Files.exists(emoji.resolve("import.json"))) {
-            plan.add(new Step("import the Google and Twitter emoji (fetched by npm on first use)",
-                    List.of("data", "import", "emoji", "--out", emoji.toString())));
+            String names = String.join(",", chosen.stream().map(EmojiImporter.Style::folder)
+                    .toList());
+            plan.add(new Step("import the " + names + " emoji (fetched by npm on first use)",
+                    List.of("data", "import", "emoji", "--styles", names, "--out",
+                            emoji.toString())));
         }
         if (!Files.exists(openmoji.resolve("import.json"))) {
             plan.add(new Step("import OpenMoji, a drawing style training never sees, as the "
@@ -171,10 +194,9 @@ final class DemoCommand implements Callable<Integer> {
         return plan;
     }
 
-    private List<Step> emoji(Path dir) throws IOException {
+    private List<Step> emoji(Path dir, Path emoji) throws IOException {
         long n = steps != null ? steps : EMOJI_STEPS;
         int b = batch != null ? batch : EMOJI_BATCH;
-        Path emoji = dir.resolve("emoji");
         Path openmoji = dir.resolve("openmoji");
         String emojiShards = importedShards(emoji);
         String openmojiShards = importedShards(openmoji);
@@ -239,7 +261,8 @@ final class DemoCommand implements Callable<Integer> {
         try (var list = Files.list(p)) {
             for (Path child : list.toList()) {
                 String name = child.getFileName().toString();
-                if ((name.equals("emoji") || name.equals("openmoji"))
+                if ((name.equals("emoji") || name.startsWith("emoji-")
+                        || name.equals("openmoji"))
                         && Files.exists(child.resolve("import.json"))) {
                     continue;                                     // reuse finished imports
                 }

@@ -226,7 +226,8 @@ class EmojiImporterTest {
 
     @Test
     void aLimitStopsEarly() throws IOException {
-        ImportSummary summary = new EmojiImporter(source, List.of(EmojiImporter.Style.TWITTER)).run(
+        ImportSummary summary = new EmojiImporter(source,
+                List.of(EmojiImporter.Style.TWITTER)).run(
                 ImportOptions.of(dir.resolve("out")).withLimit(2), ImportListener.NONE);
         assertEquals(2, summary.samples());
         assertEquals(Map.of(), summary.skipped());
@@ -302,7 +303,8 @@ class EmojiImporterTest {
         assertEquals(3, byLang.get("ja").stream().mapToLong(ImportFixtures::index).distinct()
                 .count());
         // English captions are those of the English-only import with the same seed.
-        ImportSummary englishOnly = new EmojiImporter(source, List.of(EmojiImporter.Style.GOOGLE)).run(
+        ImportSummary englishOnly = new EmojiImporter(source,
+                List.of(EmojiImporter.Style.GOOGLE)).run(
                 ImportOptions.of(dir.resolve("en")).withSeed(9), ImportListener.NONE);
         List<Sample> en = ImportFixtures.inSourceOrder(ImportFixtures.samples(englishOnly));
         assertEquals(en.stream().map(Sample::caption).toList(),
@@ -338,7 +340,8 @@ class EmojiImporterTest {
     @Test
     void aMissingLanguageOrABadCodeIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new EmojiImporter(source, List.of(EmojiImporter.Style.GOOGLE), 1, List.of("en", "fr"))
+                () -> new EmojiImporter(source, List.of(EmojiImporter.Style.GOOGLE), 1,
+                        List.of("en", "fr"))
                         .run(ImportOptions.of(dir.resolve("out")), ImportListener.NONE));
         assertTrue(e.getMessage().contains("'fr'")
                 && e.getMessage().contains("tools/fetch/fetch emoji-languages"), e.getMessage());
