@@ -36,9 +36,9 @@ shards() {  # the brace pattern of an import's shards
   if [[ "$n" == 1 ]]; then echo "$dir/00000.tar"; else printf '%s/{00000..%05d}.tar' "$dir" $((n - 1)); fi
 }
 
-[[ -d "$out/emoji-en" ]] || "$align" data import emoji --out "$out/emoji-en" --style both \
+[[ -d "$out/emoji-en" ]] || "$align" data import emoji --out "$out/emoji-en" --styles google,twitter \
     --vocab-size "$vocab" --seed "$seed" --count "$count"
-[[ -d "$out/emoji-multi" ]] || "$align" data import emoji --out "$out/emoji-multi" --style both \
+[[ -d "$out/emoji-multi" ]] || "$align" data import emoji --out "$out/emoji-multi" --styles google,twitter \
     --languages "$langs" --vocab-size "$vocab" --seed "$seed" --count "$count"
 [[ -d "$out/openmoji" ]] || "$align" data import openmoji --out "$out/openmoji" \
     --languages "$langs" --image-size 32

@@ -21,14 +21,19 @@ final class DataCache {
         String env = System.getenv("ALIGN_CACHE");
         Path root = env != null && !env.isBlank() ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "align");
-        return root.resolve(kind.equals(EMOJI_LANGUAGES) ? "emoji" : kind);
+        return root.resolve(kind.equals(EMOJI_LANGUAGES) || kind.equals(EMOJI_STYLES) ? "emoji"
+                : kind);
     }
 
     /** The emoji captions' other languages: fetched into the emoji cache, with their own marker. */
     static final String EMOJI_LANGUAGES = "emoji-languages";
 
+    /** Apple's and Facebook's emoji: fetched into the emoji cache, with their own marker. */
+    static final String EMOJI_STYLES = "emoji-styles";
+
     private static String marker(String kind) {
-        return kind.equals(EMOJI_LANGUAGES) ? ".languages-complete" : ".complete";
+        return kind.equals(EMOJI_LANGUAGES) ? ".languages-complete"
+                : kind.equals(EMOJI_STYLES) ? ".styles-complete" : ".complete";
     }
 
     /**

@@ -197,9 +197,12 @@ final class DataCommand {
                         + "eval/).")
         int evalPerClass;
 
-        @Option(names = "--style", paramLabel = "STYLE", defaultValue = "both",
-                description = "emoji only: google, twitter or both. Default ${DEFAULT-VALUE}.")
-        String style;
+        @Option(names = "--styles", paramLabel = "google,twitter", defaultValue = "google,twitter",
+                description = "emoji only: whose drawings, each emoji once per style: any of "
+                        + "google, twitter, apple, facebook (Apple's and Facebook's art is not "
+                        + "free to redistribute; fetched into the cache by tools/fetch/fetch "
+                        + "emoji-styles, never shipped). Default ${DEFAULT-VALUE}.")
+        String styles;
 
         @Option(names = "--languages", paramLabel = "en,de,ja",
                 description = "emoji: caption every drawing once per language (CLDR labels and "
@@ -236,8 +239,8 @@ final class DataCommand {
             Importer importer = switch (k) {
                 case "synthetic" -> new SyntheticImporter(evalPerClass < 0
                         ? SyntheticImporter.DEFAULT_EVAL_PER_CLASS : evalPerClass);
-                case "emoji" -> new EmojiImporter(languages == null ? source(k)
-                        : languageSource(), parseStyle(style),
+                case "emoji" -> new EmojiImporter(emojiSource(EmojiImporter.Style.parseList(
+                        styles)), EmojiImporter.Style.parseList(styles),
                         evalPerClass < 0 ? Integer.MAX_VALUE : evalPerClass,
                         languages == null ? null : EmojiLabels.parseLanguages(languages));
                 case "openmoji" -> new OpenMojiImporter(source(k),
@@ -266,6 +269,19 @@ final class DataCommand {
             return source != null ? source : DataCache.ensure(k, !noFetch);
         }
 
+        /**
+         * The emoji cache with the other styles and languages asked for (--source: that
+         * folder).
+         */
+        private Path emojiSource(List<EmojiImporter.Style> chosen) throws IOException {
+            Path folder = languages == null ? source("emoji") : languageSource();
+            if (source == null && chosen.stream()
+                    .anyMatch(EmojiImporter.Style::fetchedSeparately)) {
+                DataCache.ensure(DataCache.EMOJI_STYLES, !noFetch);
+            }
+            return folder;
+        }
+
         /** The emoji cache with its other languages (--source for emoji: that folder). */
         private Path languageSource() throws IOException {
             if (source != null && kind.equalsIgnoreCase("emoji")) {
@@ -273,15 +289,6 @@ final class DataCommand {
             }
             DataCache.ensure("emoji", !noFetch);
             return DataCache.ensure("emoji-languages", !noFetch);
-        }
-
-        private static EmojiImporter.Style parseStyle(String s) {
-            try {
-                return EmojiImporter.Style.valueOf(s.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--style must be google, twitter or both, got "
-                        + s);
-            }
         }
 
         private static int parseRgb(String hex) {

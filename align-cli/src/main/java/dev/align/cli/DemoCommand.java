@@ -5,6 +5,7 @@ import dev.align.core.io.AtomicFiles;
 import dev.align.core.io.FileTrees;
 import dev.align.core.json.Json;
 import dev.align.data.image.ImageTransform;
+import dev.align.data.imports.EmojiImporter;
 import dev.align.data.imports.SyntheticImporter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -72,6 +73,12 @@ final class DemoCommand implements Callable<Integer> {
                     + "see benchmarks/README.md) (default: ${DEFAULT-VALUE}).")
     ImageTransform.Crop crop;
 
+    @Option(names = "--styles", paramLabel = "google,twitter", defaultValue = EMOJI_STYLES,
+            description = "emoji: whose drawings to train on, any of google, twitter, apple, "
+                    + "facebook (Apple's and Facebook's art is not free to redistribute: fetched "
+                    + "into the cache only). Default ${DEFAULT-VALUE}.")
+    String styles;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of data and training (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -90,6 +97,7 @@ final class DemoCommand implements Callable<Integer> {
     // The recipe study's choice (benchmarks/README.md): at 204,800 samples, about 10 minutes on
     // 2 quiet cores, batch 128 beat 256 and 64 on OpenMoji zero-shot and retrieval.
     static final long EMOJI_STEPS = 1600;
+    static final String EMOJI_STYLES = "google,twitter";
     static final int EMOJI_BATCH = 128;
     private static final int EMOJI_STEPS_AFTER_IMPORT = 4;
 
@@ -105,10 +113,12 @@ final class DemoCommand implements Callable<Integer> {
             List<Step> plan = synthetic(dir);
             run(plan, 0, plan.size());
         } else {
-            List<Step> imports = emojiImports(dir);              // the rest needs their shard lists
+            List<EmojiImporter.Style> chosen = EmojiImporter.Style.parseList(styles);
+            Path emoji = dir.resolve(emojiFolder(chosen));
+            List<Step> imports = emojiImports(dir, emoji, chosen);  // the rest needs their shards
             int total = imports.size() + EMOJI_STEPS_AFTER_IMPORT;
             run(imports, 0, total);
-            run(emoji(dir), imports.size(), total);
+            run(emoji(dir, emoji), imports.size(), total);
         }
         System.out.printf(Locale.ROOT, "%ndemo done in %s since the JVM started: the run "
                 + "(training.png, eval.jsonl), the reports, the per-class plot and the search "
@@ -187,13 +197,26 @@ final class DemoCommand implements Callable<Integer> {
         return plan;
     }
 
-    private static List<Step> emojiImports(Path dir) {
-        Path emoji = dir.resolve("emoji");
+    /**
+     * The import folder of a list of styles: {@code emoji} for Google + Twitter, else
+     * {@code emoji-apple-google...} (sorted), so a demo with other styles never reuses it.
+     */
+    static String emojiFolder(List<EmojiImporter.Style> chosen) {
+        List<String> names = chosen.stream().map(EmojiImporter.Style::folder).sorted().toList();
+        return names.equals(List.of("google", "twitter")) ? "emoji"
+                : "emoji-" + String.join("-", names);
+    }
+
+    private static List<Step> emojiImports(Path dir, Path emoji,
+            List<EmojiImporter.Style> chosen) {
         Path openmoji = dir.resolve("openmoji");
         List<Step> plan = new ArrayList<>();
         if (!Files.exists(emoji.resolve("import.json"))) {
-            plan.add(new Step("import the Google and Twitter emoji (fetched by npm on first use)",
-                    List.of("data", "import", "emoji", "--out", emoji.toString())));
+            String names = String.join(",", chosen.stream().map(EmojiImporter.Style::folder)
+                    .toList());
+            plan.add(new Step("import the " + names + " emoji (fetched by npm on first use)",
+                    List.of("data", "import", "emoji", "--styles", names, "--out",
+                            emoji.toString())));
         }
         if (!Files.exists(openmoji.resolve("import.json"))) {
             plan.add(new Step("import OpenMoji, a drawing style training never sees, as the "
@@ -203,10 +226,9 @@ final class DemoCommand implements Callable<Integer> {
         return plan;
     }
 
-    private List<Step> emoji(Path dir) throws IOException {
+    private List<Step> emoji(Path dir, Path emoji) throws IOException {
         long n = steps != null ? steps : EMOJI_STEPS;
         int b = batch != null ? batch : EMOJI_BATCH;
-        Path emoji = dir.resolve("emoji");
         Path openmoji = dir.resolve("openmoji");
         String emojiShards = importedShards(emoji);
         String openmojiShards = importedShards(openmoji);
@@ -271,7 +293,8 @@ final class DemoCommand implements Callable<Integer> {
         try (var list = Files.list(p)) {
             for (Path child : list.toList()) {
                 String name = child.getFileName().toString();
-                if ((name.equals("emoji") || name.equals("openmoji"))
+                if ((name.equals("emoji") || name.startsWith("emoji-")
+                        || name.equals("openmoji"))
                         && Files.exists(child.resolve("import.json"))) {
                     continue;                                     // reuse finished imports
                 }

@@ -84,8 +84,11 @@ class DataCommandTest {
         assertTrue(err.contains("emojibase-data/en/data.json")
                 && err.contains("tools/fetch/fetch emoji"), err);
         err = run(2, "data", "import", "emoji", "--out", dir.resolve("e").toString(),
-                "--style", "apple", "--source", dir.toString());
-        assertTrue(err.contains("--style must be google, twitter or both"), err);
+                "--styles", "google,noto", "--source", dir.toString());
+        assertTrue(err.contains("unknown emoji style 'noto' in 'google,noto'"), err);
+        err = run(2, "data", "import", "emoji", "--out", dir.resolve("e").toString(),
+                "--styles", "google,google", "--source", dir.toString());
+        assertTrue(err.contains("style google repeats"), err);
         err = run(2, "data", "import", "synthetic", "--out", dir.resolve("s").toString(),
                 "--vocab-size", "100");
         assertTrue(err.contains("vocab size must be >= 514"), err);

@@ -74,4 +74,16 @@ class DemoCommandTest {
         assertTrue(r.err().contains("is not an earlier demo's folder"), r.err());
         assertTrue(Files.exists(other.resolve("notes.txt")));
     }
+
+    /** An emoji demo with other styles imports into its own folder, never reusing another's. */
+    @Test
+    void emojiStylesGetTheirOwnImportFolder() {
+        assertEquals("emoji", DemoCommand.emojiFolder(
+                dev.align.data.imports.EmojiImporter.Style.parseList("twitter,google")));
+        assertEquals("emoji-apple-facebook-google-twitter", DemoCommand.emojiFolder(
+                dev.align.data.imports.EmojiImporter.Style.parseList(
+                        "google,twitter,facebook,apple")));
+        assertEquals("emoji-google", DemoCommand.emojiFolder(
+                dev.align.data.imports.EmojiImporter.Style.parseList("google")));
+    }
 }

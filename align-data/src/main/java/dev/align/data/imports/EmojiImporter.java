@@ -22,14 +22,16 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The Google and Twitter emoji sets (npm {@code emoji-datasource-google@16.0.0},
- * {@code emoji-datasource-twitter@16.0.0}: 64x64 RGBA PNGs, 1,911 emoji and their skin tones)
- * captioned with the CLDR label and tags of {@code emojibase-data@17.0.0} ("fox face, animal,
- * nature"). The same concepts drawn by two artists: train on one style and evaluate zero-shot on
- * the other to measure what was learned rather than memorised.
+ * The emoji sets of emoji-datasource (npm {@code emoji-datasource-<style>@16.0.0}: 64x64 RGBA
+ * PNGs, 1,911 emoji and their skin tones) drawn by Google and Twitter (the default) and, when
+ * asked for, Apple and Facebook ({@link Style}), captioned with the CLDR label and tags of
+ * {@code emojibase-data@17.0.0} ("fox face, animal, nature"). The same concepts drawn by
+ * several artists: train on some styles and evaluate zero-shot on another to measure what was
+ * learned rather than memorised.
  *
- * <p>Source layout ({@code tools/fetch/fetch emoji}): {@code emoji-datasource-google/emoji.json},
- * {@code emoji-datasource-google/img/google/64/<image>}, the same for {@code twitter}, and
+ * <p>Source layout ({@code tools/fetch/fetch emoji}, and {@code emoji-styles} for Apple and
+ * Facebook): {@code emoji-datasource-google/emoji.json},
+ * {@code emoji-datasource-google/img/google/64/<image>}, the same for every other style, and
  * {@code emojibase-data/en/data.json}. Emoji are matched on their code points with the
  * variation selector FE0F removed; those without a CLDR label are skipped
  * ({@code no_cldr_label}), as are missing ({@code missing_image}) or undecodable
@@ -65,27 +67,69 @@ import java.util.SplittableRandom;
  */
 public final class EmojiImporter implements Importer {
 
-    /** Which artists' drawings to import. */
+    /**
+     * An artist's drawings of the emoji: the npm package {@code emoji-datasource-<name>@16.0.0}.
+     * Google's (Apache-2.0) and Twitter's (CC-BY-4.0) art is free to share; Apple's is not
+     * licensed for commercial use and Facebook's has no clear licence (the packages' README), so
+     * they are only fetched into the local cache ({@code tools/fetch/fetch emoji-styles}), never
+     * shipped.
+     */
     public enum Style {
         /** Google's Noto emoji. */
         GOOGLE,
         /** Twitter's Twemoji. */
         TWITTER,
-        /** Both, each emoji once per style (Google first). */
-        BOTH;
+        /** Apple's emoji (not free to redistribute). */
+        APPLE,
+        /** Facebook's emoji (not free to redistribute). */
+        FACEBOOK;
 
-        List<String> names() {
-            return this == BOTH ? List.of("google", "twitter")
-                    : List.of(name().toLowerCase(Locale.ROOT));
+        /** The lower-case name of the package and its image folder: {@code google}. */
+        public String folder() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether the art comes from {@code tools/fetch/fetch emoji-styles}, not {@code emoji}. */
+        public boolean fetchedSeparately() {
+            return this == APPLE || this == FACEBOOK;
+        }
+
+        /**
+         * Styles from a comma-separated list of names ({@code google,twitter,apple}), in the
+         * given order.
+         *
+         * @throws IllegalArgumentException for an unknown or repeated name or an empty list,
+         *     naming it and the known styles
+         */
+        public static List<Style> parseList(String names) {
+            checkArgument(names != null && !names.isBlank(), "the style list is empty: give "
+                    + "some of google, twitter, apple, facebook");
+            List<Style> out = new ArrayList<>();
+            for (String n : names.split(",", -1)) {
+                Style style;
+                try {
+                    style = valueOf(n.strip().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown emoji style '" + n.strip()
+                            + "' in '" + names + "': use google, twitter, apple or facebook");
+                }
+                checkArgument(!out.contains(style), "style %s repeats in '%s'", style.folder(),
+                        names);
+                out.add(style);
+            }
+            return List.copyOf(out);
         }
     }
+
+    /** The styles imported when none are given: Google and Twitter, the free ones. */
+    public static final List<Style> DEFAULT_STYLES = List.of(Style.GOOGLE, Style.TWITTER);
 
     /** The templates written to {@code eval/templates.txt}: the caption forms, one a line. */
     public static final List<String> TEMPLATES = List.of("{}", "an emoji of {}", "{} emoji");
     static final String TEMPLATE_LINES = "{}, an emoji of {}, {} emoji";
 
     private final Path source;
-    private final Style style;
+    private final List<Style> styles;
     private final int evalPerClass;
     private final List<String> languages;
 
@@ -93,20 +137,21 @@ public final class EmojiImporter implements Importer {
      * An importer that writes every drawing to {@code eval/} too.
      *
      * @param source the folder {@code tools/fetch/fetch emoji} fills
-     * @param style which drawings
+     * @param styles which drawings, distinct, at least one; each emoji once per style, in
+     *     this order
      */
-    public EmojiImporter(Path source, Style style) {
-        this(source, style, Integer.MAX_VALUE);
+    public EmojiImporter(Path source, List<Style> styles) {
+        this(source, styles, Integer.MAX_VALUE);
     }
 
     /**
      * @param source the folder {@code tools/fetch/fetch emoji} fills
-     * @param style which drawings
+     * @param styles which drawings, distinct, at least one
      * @param evalPerClass drawings per label written to {@code eval/}, {@code >= 0} (0 = no
      *     {@code eval/})
      */
-    public EmojiImporter(Path source, Style style, int evalPerClass) {
-        this(source, style, evalPerClass, null);
+    public EmojiImporter(Path source, List<Style> styles, int evalPerClass) {
+        this(source, styles, evalPerClass, null);
     }
 
     /**
@@ -114,13 +159,18 @@ public final class EmojiImporter implements Importer {
      *
      * @param source the folder {@code tools/fetch/fetch emoji} (and {@code emoji-languages})
      *     fills
-     * @param style which drawings
+     * @param styles which drawings, distinct, at least one
      * @param evalPerClass drawings per label written to {@code eval/}, {@code >= 0}
      * @param languages emojibase language codes, distinct, at least one; null = the English
      *     import without {@code lang} keys
      */
-    public EmojiImporter(Path source, Style style, int evalPerClass, List<String> languages) {
-        checkArgument(style != null, "style is null");
+    public EmojiImporter(Path source, List<Style> styles, int evalPerClass,
+            List<String> languages) {
+        checkArgument(styles != null && !styles.isEmpty()
+                && styles.stream().allMatch(java.util.Objects::nonNull),
+                "give at least one emoji style, got %s", styles);
+        checkArgument(new java.util.HashSet<>(styles).size() == styles.size(),
+                "styles %s repeat a style", styles);
         checkArgument(evalPerClass >= 0, "eval images per class must be >= 0, got %s",
                 evalPerClass);
         if (languages != null) {
@@ -130,7 +180,7 @@ public final class EmojiImporter implements Importer {
             EmojiLabels.parseLanguages(String.join(",", languages));    // checks every code
         }
         this.source = source;
-        this.style = style;
+        this.styles = List.copyOf(styles);
         this.evalPerClass = evalPerClass;
         this.languages = languages == null ? null : List.copyOf(languages);
     }
@@ -159,10 +209,12 @@ public final class EmojiImporter implements Importer {
         }
         Map<String, List<String>> writtenByLanguage = new LinkedHashMap<>();
         Map<String, List<Item>> byStyle = new LinkedHashMap<>();
-        for (String s : style.names()) {
-            Path emojiJson = Sources.require(source, kind(), "emoji-datasource-" + s
+        for (Style st : styles) {
+            String s = st.folder();
+            String fetch = st.fetchedSeparately() ? "emoji-styles" : kind();
+            Path emojiJson = Sources.require(source, fetch, "emoji-datasource-" + s
                     + "/emoji.json");
-            Sources.require(source, kind(), "emoji-datasource-" + s + "/img/" + s + "/64");
+            Sources.require(source, fetch, "emoji-datasource-" + s + "/img/" + s + "/64");
             byStyle.put(s, items(json.readTree(emojiJson.toFile()), s));
         }
         List<Item> order = interleave(byStyle);
@@ -317,7 +369,7 @@ public final class EmojiImporter implements Importer {
         };
     }
 
-    /** Google then Twitter for each emoji (the shards are shuffled anyway). */
+    /** Each emoji in every style, in the order of the styles (the shards are shuffled anyway). */
     private static List<Item> interleave(Map<String, List<Item>> byStyle) {
         List<Item> out = new ArrayList<>();
         int longest = byStyle.values().stream().mapToInt(List::size).max().orElse(0);

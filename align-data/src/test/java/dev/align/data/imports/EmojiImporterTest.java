@@ -40,38 +40,117 @@ class EmojiImporterTest {
                  {"label": "red heart", "hexcode": "2764-FE0F", "tags": ["love"]},
                  {"label": "white flag", "hexcode": "1F3F3", "tags": ["waving"]}]
                 """);
-        for (String style : List.of("google", "twitter")) {
-            Path pkg = source.resolve("emoji-datasource-" + style);
-            write(pkg.resolve("emoji.json"), """
-                    [{"unified": "1F44B", "image": "1f44b.png", "sort_order": 2,
-                      "category": "People & Body", "subcategory": "hand-fingers-open",
-                      "name": "WAVING HAND SIGN",
-                      "skin_variations": {"1F3FF": {"unified": "1F44B-1F3FF",
-                                                    "image": "1f44b-1f3ff.png"}}},
-                     {"unified": "1F98A", "image": "1f98a.png", "sort_order": 1,
-                      "category": "Animals & Nature", "subcategory": "animal-mammal",
-                      "name": "FOX FACE"},
-                     {"unified": "1FAE8", "image": "1fae8.png", "sort_order": 3,
-                      "name": "SHAKING FACE"},
-                     {"unified": "2764-FE0F", "non_qualified": "2764", "image": "2764-fe0f.png",
-                      "sort_order": 4, "name": "HEAVY BLACK HEART"},
-                     {"unified": "1F3F3-FE0F", "image": "1f3f3-fe0f.png", "sort_order": 5,
-                      "name": "WAVING WHITE FLAG"}]
-                    """);
-            Path img = pkg.resolve("img/" + style + "/64");
-            int colour = style.equals("google") ? 0xFFFF0000 : 0xFF0000FF;
-            write(img.resolve("1f98a.png"), ImportFixtures.transparentPng(8, 8, colour));
-            write(img.resolve("1f44b.png"), ImportFixtures.transparentPng(8, 8, colour));
-            write(img.resolve("1f44b-1f3ff.png"), ImportFixtures.transparentPng(8, 8, colour));
-            write(img.resolve("1fae8.png"), ImportFixtures.transparentPng(8, 8, colour));
-            write(img.resolve("2764-fe0f.png"), "<html>not a png</html>");
-            // 1f3f3-fe0f.png is missing
+        writePackage("google", 0xFFFF0000, "");
+        writePackage("twitter", 0xFF0000FF, "");
+    }
+
+    /**
+     * One style's package: its emoji.json (with {@code foxExtra} inserted into the fox's entry)
+     * and its drawings in {@code colour}.
+     */
+    private void writePackage(String style, int colour, String foxExtra) throws IOException {
+        Path pkg = source.resolve("emoji-datasource-" + style);
+        write(pkg.resolve("emoji.json"), """
+                [{"unified": "1F44B", "image": "1f44b.png", "sort_order": 2,
+                  "category": "People & Body", "subcategory": "hand-fingers-open",
+                  "name": "WAVING HAND SIGN",
+                  "skin_variations": {"1F3FF": {"unified": "1F44B-1F3FF",
+                                                "image": "1f44b-1f3ff.png"}}},
+                 {"unified": "1F98A", "image": "1f98a.png", "sort_order": 1, %s
+                  "category": "Animals & Nature", "subcategory": "animal-mammal",
+                  "name": "FOX FACE"},
+                 {"unified": "1FAE8", "image": "1fae8.png", "sort_order": 3,
+                  "name": "SHAKING FACE"},
+                 {"unified": "2764-FE0F", "non_qualified": "2764", "image": "2764-fe0f.png",
+                  "sort_order": 4, "name": "HEAVY BLACK HEART"},
+                 {"unified": "1F3F3-FE0F", "image": "1f3f3-fe0f.png", "sort_order": 5,
+                  "name": "WAVING WHITE FLAG"}]
+                """.formatted(foxExtra));
+        Path img = pkg.resolve("img/" + style + "/64");
+        write(img.resolve("1f98a.png"), ImportFixtures.transparentPng(8, 8, colour));
+        write(img.resolve("1f44b.png"), ImportFixtures.transparentPng(8, 8, colour));
+        write(img.resolve("1f44b-1f3ff.png"), ImportFixtures.transparentPng(8, 8, colour));
+        write(img.resolve("1fae8.png"), ImportFixtures.transparentPng(8, 8, colour));
+        write(img.resolve("2764-fe0f.png"), "<html>not a png</html>");
+        // 1f3f3-fe0f.png is missing
+    }
+
+    /**
+     * Four styles in the order given: each emoji once per style (Facebook has no fox, as
+     * {@code has_img_facebook} says), each drawing from its own package, and the same labels
+     * and eval classes as two styles.
+     */
+    @Test
+    void everyStyleGivenIsImportedInItsOrderAndHasImgIsHonoured() throws IOException {
+        writePackage("apple", 0xFF00FF00, "");
+        writePackage("facebook", 0xFFFFFF00, "\"has_img_facebook\": false,");
+        List<EmojiImporter.Style> styles = EmojiImporter.Style.parseList(
+                "facebook, google,apple,twitter");
+        ImportSummary summary = new EmojiImporter(source, styles).run(
+                ImportOptions.of(dir.resolve("out")), ImportListener.NONE);
+        assertEquals(3 * 4 - 1, summary.samples());
+        List<Sample> samples = ImportFixtures.inSourceOrder(ImportFixtures.samples(summary));
+        Map<String, Integer> colour = Map.of("google", 0xFF0000, "twitter", 0x0000FF,
+                "apple", 0x00FF00, "facebook", 0xFFFF00);
+        // position by position through each style's list, in the order given: Facebook's
+        // first drawing is the hand, as it has no fox
+        List<String> expected = List.of("facebook 1F44B", "google 1F98A", "apple 1F98A",
+                "twitter 1F98A", "facebook 1F44B-1F3FF", "google 1F44B", "apple 1F44B",
+                "twitter 1F44B", "google 1F44B-1F3FF", "apple 1F44B-1F3FF",
+                "twitter 1F44B-1F3FF");
+        for (int i = 0; i < expected.size(); i++) {
+            String style = field(samples.get(i), "style");
+            assertEquals(expected.get(i), style + " " + field(samples.get(i), "hexcode"));
+            assertEquals((int) colour.get(style),
+                    ImportFixtures.image(samples.get(i)).getRGB(4, 4) & 0xFFFFFF, "sample " + i);
         }
+        assertEquals(List.of("fox face face", "waving hand", "waving hand: dark skin tone"),
+                java.nio.file.Files.readAllLines(dir.resolve("out/labels.txt")));
+        assertArrayEquals(new int[] {4, 4, 3}, dev.align.data.folder.ImageFolder.open(
+                dir.resolve("out/eval")).imagesPerClass(), "hand, hand dark, fox");
+    }
+
+    @Test
+    void aStyleListIsParsedStrictly() {
+        assertEquals(List.of(EmojiImporter.Style.APPLE, EmojiImporter.Style.GOOGLE),
+                EmojiImporter.Style.parseList("apple,GOOGLE"));
+        assertEquals(List.of(EmojiImporter.Style.GOOGLE, EmojiImporter.Style.TWITTER),
+                EmojiImporter.DEFAULT_STYLES);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EmojiImporter.Style.parseList("google,noto"));
+        assertEquals("unknown emoji style 'noto' in 'google,noto': use google, twitter, apple "
+                + "or facebook", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> EmojiImporter.Style.parseList("apple,twitter,apple"));
+        assertTrue(e.getMessage().contains("style apple repeats"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> EmojiImporter.Style.parseList("google,"));
+        assertTrue(e.getMessage().contains("unknown emoji style ''"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> EmojiImporter.Style.parseList(" "));
+        assertTrue(e.getMessage().contains("the style list is empty"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new EmojiImporter(source,
+                List.of(EmojiImporter.Style.GOOGLE, EmojiImporter.Style.GOOGLE)));
+        assertTrue(e.getMessage().contains("repeat a style"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new EmojiImporter(source, List.of()));
+        assertTrue(e.getMessage().contains("give at least one emoji style"), e.getMessage());
+    }
+
+    /** Apple and Facebook come from their own fetch, and a missing one says which. */
+    @Test
+    void aMissingSeparatelyFetchedStyleNamesItsFetchCommand() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EmojiImporter(source, List.of(EmojiImporter.Style.GOOGLE,
+                        EmojiImporter.Style.APPLE)).run(ImportOptions.of(dir.resolve("out")),
+                        ImportListener.NONE));
+        assertTrue(e.getMessage().contains("emoji-datasource-apple/emoji.json")
+                && e.getMessage().contains("tools/fetch/fetch emoji-styles"), e.getMessage());
     }
 
     @Test
     void importsLabelledEmojiInSortOrderAndCountsEverySkip() throws IOException {
-        ImportSummary summary = new EmojiImporter(source, EmojiImporter.Style.GOOGLE).run(
+        ImportSummary summary = new EmojiImporter(source, List.of(EmojiImporter.Style.GOOGLE)).run(
                 ImportOptions.of(dir.resolve("out")).withBackground(0x00FF00),
                 ImportListener.NONE);
         assertEquals(3, summary.samples());
@@ -97,7 +176,7 @@ class EmojiImporterTest {
 
     @Test
     void bothStylesAlternateInTheSourceOrderAndTagsComeFromEmojibaseOnly() throws IOException {
-        ImportSummary summary = new EmojiImporter(source, EmojiImporter.Style.BOTH).run(
+        ImportSummary summary = new EmojiImporter(source, EmojiImporter.DEFAULT_STYLES).run(
                 ImportOptions.of(dir.resolve("out")).withSeed(4), ImportListener.NONE);
         assertEquals(6, summary.samples());
         List<Sample> samples = ImportFixtures.inSourceOrder(ImportFixtures.samples(summary));
@@ -120,7 +199,7 @@ class EmojiImporterTest {
      */
     @Test
     void writesOneEvalClassPerLabelTheLabelListAndTheCaptionTemplates() throws IOException {
-        ImportSummary summary = new EmojiImporter(source, EmojiImporter.Style.BOTH).run(
+        ImportSummary summary = new EmojiImporter(source, EmojiImporter.DEFAULT_STYLES).run(
                 ImportOptions.of(dir.resolve("out")), ImportListener.NONE);
         Path eval = dir.resolve("out/eval");
         dev.align.data.folder.ImageFolder folder = dev.align.data.folder.ImageFolder.open(eval);
@@ -140,14 +219,15 @@ class EmojiImporterTest {
                 && json.contains("\"category\":\"People & Body\"") && json.contains("\"index\":4"),
                 json);
 
-        ImportSummary one = new EmojiImporter(source, EmojiImporter.Style.BOTH, 1).run(
+        ImportSummary one = new EmojiImporter(source, EmojiImporter.DEFAULT_STYLES, 1).run(
                 ImportOptions.of(dir.resolve("one")), ImportListener.NONE);
         assertEquals(3, one.evalImages(), "at most one drawing per class");
     }
 
     @Test
     void aLimitStopsEarly() throws IOException {
-        ImportSummary summary = new EmojiImporter(source, EmojiImporter.Style.TWITTER).run(
+        ImportSummary summary = new EmojiImporter(source,
+                List.of(EmojiImporter.Style.TWITTER)).run(
                 ImportOptions.of(dir.resolve("out")).withLimit(2), ImportListener.NONE);
         assertEquals(2, summary.samples());
         assertEquals(Map.of(), summary.skipped());
@@ -156,7 +236,7 @@ class EmojiImporterTest {
     @Test
     void aMissingPackageNamesTheFileAndTheFetchCommand() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new EmojiImporter(dir.resolve("nowhere"), EmojiImporter.Style.GOOGLE)
+                () -> new EmojiImporter(dir.resolve("nowhere"), List.of(EmojiImporter.Style.GOOGLE))
                         .run(ImportOptions.of(dir.resolve("out")), ImportListener.NONE));
         assertTrue(e.getMessage().contains("emojibase-data/en/data.json"), e.getMessage());
         assertTrue(e.getMessage().contains("tools/fetch/fetch emoji"), e.getMessage());
@@ -189,7 +269,7 @@ class EmojiImporterTest {
     void languagesCaptionEveryDrawingOncePerLanguageAndRecordTheLanguage() throws IOException {
         writeLanguages();
         long[] last = new long[3];
-        ImportSummary summary = new EmojiImporter(source, EmojiImporter.Style.GOOGLE,
+        ImportSummary summary = new EmojiImporter(source, List.of(EmojiImporter.Style.GOOGLE),
                 Integer.MAX_VALUE, List.of("en", "de", "ja")).run(
                 ImportOptions.of(dir.resolve("out")).withSeed(9), (written, skipped, total) -> {
                     last[0] = written;
@@ -223,7 +303,8 @@ class EmojiImporterTest {
         assertEquals(3, byLang.get("ja").stream().mapToLong(ImportFixtures::index).distinct()
                 .count());
         // English captions are those of the English-only import with the same seed.
-        ImportSummary englishOnly = new EmojiImporter(source, EmojiImporter.Style.GOOGLE).run(
+        ImportSummary englishOnly = new EmojiImporter(source,
+                List.of(EmojiImporter.Style.GOOGLE)).run(
                 ImportOptions.of(dir.resolve("en")).withSeed(9), ImportListener.NONE);
         List<Sample> en = ImportFixtures.inSourceOrder(ImportFixtures.samples(englishOnly));
         assertEquals(en.stream().map(Sample::caption).toList(),
@@ -259,15 +340,16 @@ class EmojiImporterTest {
     @Test
     void aMissingLanguageOrABadCodeIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new EmojiImporter(source, EmojiImporter.Style.GOOGLE, 1, List.of("en", "fr"))
+                () -> new EmojiImporter(source, List.of(EmojiImporter.Style.GOOGLE), 1,
+                        List.of("en", "fr"))
                         .run(ImportOptions.of(dir.resolve("out")), ImportListener.NONE));
         assertTrue(e.getMessage().contains("'fr'")
                 && e.getMessage().contains("tools/fetch/fetch emoji-languages"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new EmojiImporter(source,
-                EmojiImporter.Style.GOOGLE, 1, List.of("en", "EN_us")));
+                List.of(EmojiImporter.Style.GOOGLE), 1, List.of("en", "EN_us")));
         assertTrue(e.getMessage().contains("'EN_us'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new EmojiImporter(source,
-                EmojiImporter.Style.GOOGLE, 1, List.of("de", "de")));
+                List.of(EmojiImporter.Style.GOOGLE), 1, List.of("de", "de")));
         assertTrue(e.getMessage().contains("repeat"), e.getMessage());
         assertEquals(List.of("en", "de", "zh-hant"),
                 EmojiLabels.parseLanguages(" en, de,en ,zh-hant"));

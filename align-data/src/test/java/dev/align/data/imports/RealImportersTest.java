@@ -37,7 +37,7 @@ class RealImportersTest {
         assumeTrue(Files.isRegularFile(source.resolve(".complete")), "no " + kind + " in "
                 + source + ": run tools/fetch/fetch " + kind + " to include this test");
         Importer importer = switch (kind) {
-            case "emoji" -> new EmojiImporter(source, EmojiImporter.Style.BOTH);
+            case "emoji" -> new EmojiImporter(source, EmojiImporter.DEFAULT_STYLES);
             case "openmoji" -> new OpenMojiImporter(source);
             case "openclipart" -> new OpenClipartImporter(source);
             default -> new FashionMnistImporter(source, 2);

@@ -350,7 +350,7 @@ public final class CurationExperiment {
                                 .mapToLong(SourceConfig::limit).findFirst().orElse(0);
                 Path source = sources.locate(kind);
                 Importer importer = switch (kind) {
-                    case "emoji" -> new EmojiImporter(source, EmojiImporter.Style.BOTH, 0);
+                    case "emoji" -> new EmojiImporter(source, EmojiImporter.DEFAULT_STYLES, 0);
                     case "mdi" -> new MdiImporter(source);
                     case "openclipart" -> new OpenClipartImporter(source);
                     case "openmoji" -> new OpenMojiImporter(source);
