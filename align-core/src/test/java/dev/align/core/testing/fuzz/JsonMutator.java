@@ -74,7 +74,8 @@ public final class JsonMutator {
             }
         }
         text = bounded(root);
-        if (text == null) {                     // grew past the bound: mutate the seed's bytes
+        if (text == null) {                     // grew past the bound: go on from the seed
+            root = seed;
             text = seed.toString();
         }
         int choice = bytes.random().nextInt(20);
