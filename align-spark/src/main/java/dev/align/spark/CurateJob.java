@@ -86,6 +86,27 @@ public final class CurateJob {
         String shards;
     }
 
+    /** What MetaCLIP's and MetaCLIP 2's balancing share: the coins' seed, the pool's reading. */
+    static final class Balancing {
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the coins "
+                + "(default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--partitions", defaultValue = "0", description = "Partitions for a "
+                + "parquet pool (columns key, caption and, for metaclip2, optionally lang); 0 "
+                + "keeps the reader's split (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--write-shards", description = "Also write the kept samples as shards "
+                + "(shard pools; OUT must be a local or mounted directory).")
+        boolean writeShards;
+
+        PoolSpec spec(PoolOptions pool) {
+            return pool.parquet != null ? PoolSpec.parquet(pool.parquet, partitions)
+                    : PoolSpec.shards(pool.shards);
+        }
+    }
+
     /** {@code metaclip}: match, count, balance. */
     @Command(name = "metaclip", mixinStandardHelpOptions = true,
             description = "MetaCLIP curation: substring matching against a metadata list, entry "
@@ -108,27 +129,17 @@ public final class CurateJob {
                 description = "MetaCLIP's t (20000 for its 400M set).")
         long threshold;
 
-        @Option(names = "--seed", defaultValue = "0", description = "Seed of the coins "
-                + "(default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--partitions", defaultValue = "0", description = "Partitions for a "
-                + "parquet pool; 0 keeps the reader's split (default: ${DEFAULT-VALUE}).")
-        int partitions;
-
-        @Option(names = "--write-shards", description = "Also write the kept samples as shards "
-                + "(shard pools; OUT must be a local or mounted directory).")
-        boolean writeShards;
+        @CommandLine.Mixin
+        Balancing balancing = new Balancing();
 
         @Override
         public Integer call() throws IOException {
             List<String> entries = MetaClipJob.readMetadata(metadata);
-            PoolSpec spec = pool.parquet != null ? PoolSpec.parquet(pool.parquet, partitions)
-                    : PoolSpec.shards(pool.shards);
+            PoolSpec spec = balancing.spec(pool);
             SparkSession spark = common.session("align metaclip");
             try {
-                MetaClipSummary s = MetaClipJob.run(spark, spec, entries, threshold, seed,
-                        common.out, writeShards);
+                MetaClipSummary s = MetaClipJob.run(spark, spec, entries, threshold,
+                        balancing.seed, common.out, balancing.writeShards);
                 System.err.printf("metaclip: kept %,d of %,d pairs (%,d matched nothing, %,d "
                         + "skipped) in %.1f s; decisions in %s/decisions%n", s.kept(), s.pairs(),
                         s.noMatch(), s.skipped().values().stream().mapToLong(Long::longValue)
@@ -166,31 +177,20 @@ public final class CurateJob {
                         + "language's t keeps the English tail share.")
         long threshold;
 
-        @Option(names = "--seed", defaultValue = "0", description = "Seed of the coins "
-                + "(default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--partitions", defaultValue = "0", description = "Partitions for a "
-                + "parquet pool (columns key, caption and optionally lang); 0 keeps the reader's "
-                + "split (default: ${DEFAULT-VALUE}).")
-        int partitions;
-
-        @Option(names = "--write-shards", description = "Also write the kept samples as shards "
-                + "(shard pools; OUT must be a local or mounted directory).")
-        boolean writeShards;
+        @CommandLine.Mixin
+        Balancing balancing = new Balancing();
 
         @Override
         public Integer call() throws IOException {
             // The local step's settings, so that the same values are refused with the same words.
             MetaClip2StepConfig settings = new MetaClip2StepConfig(metadata.toString(), threshold,
-                    seed);
+                    balancing.seed);
             Map<String, List<String>> lists = WorldwideMetadata.read(Path.of(settings.metadata()));
-            PoolSpec spec = pool.parquet != null ? PoolSpec.parquet(pool.parquet, partitions)
-                    : PoolSpec.shards(pool.shards);
+            PoolSpec spec = balancing.spec(pool);
             SparkSession spark = common.session("align metaclip2");
             try {
                 MetaClip2Summary s = MetaClip2Job.run(spark, spec, lists, settings.t(),
-                        settings.seed(), common.out, writeShards);
+                        settings.seed(), common.out, balancing.writeShards);
                 System.err.printf(Locale.ROOT, "metaclip2: kept %,d of %,d pairs (%,d matched "
                         + "nothing, %,d skipped) in %.1f s; English t=%d keeps tail share "
                         + "p=%.4f; t per language %s; decisions in %s/decisions%n", s.kept(), s.pairs(),
