@@ -43,6 +43,7 @@ public final class SourceFeed implements MicroBatchFeed {
      */
     public SourceFeed(ImageTextSource source, long pairs, TextConfig text) {
         checkArgument(pairs >= 1, "pairs must be >= 1, got %s", pairs);
+        checkArgument(source != null && text != null, "source and text config must not be null");
         this.source = source;
         this.pairs = pairs;
         this.text = text;
