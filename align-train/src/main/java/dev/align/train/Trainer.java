@@ -215,8 +215,10 @@ public final class Trainer implements AutoCloseable {
                 double lr = schedule.lr(step);
                 double gradNorm;
                 try (NDManager scope = manager.newSubManager()) {             // every step tensor dies here
-                    MicroBatchFeed feed = cfg.replayMicroBatches() ? new SourceFeed(data, b)
-                            : MicroBatchFeed.of(SourceFeed.arrays(data.next(b), manager.getDevice(), scope));
+                    MicroBatchFeed feed = cfg.replayMicroBatches() ? new SourceFeed(data, b,
+                            model.config().text())
+                            : MicroBatchFeed.of(SourceFeed.arrays(data.next(b), model.config().text(),
+                                    manager.getDevice(), scope));
                     loss = accumulator.forwardBackward(ps, feed);             // global-batch loss
                     gradNorm = GradClip.clipGlobalNorm(trainable, cfg.optimizer().gradClipNorm());
                 }

@@ -285,15 +285,7 @@ public final class InferenceEncoder implements AutoCloseable {
      * bidirectional one, all {@code T}.
      */
     public int tokensNeeded(long[] ids, int b, int columns) {
-        TextConfig tc = model.config().text();
-        if (!tc.causal()) {
-            return columns;
-        }
-        int max = 0;
-        for (int p : tc.pool().positions(ids, b, columns)) {
-            max = Math.max(max, p);
-        }
-        return max + 1;
+        return model.config().text().columnsNeeded(ids, b, columns);
     }
 
     /**

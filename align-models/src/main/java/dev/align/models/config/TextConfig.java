@@ -55,6 +55,28 @@ public record TextConfig(
         return (int) (width * mlpRatio);
     }
 
+    /**
+     * The leading columns of token ids {@code [B, T]} that decide every row's embedding: for a
+     * causal tower, one past the last pooled position of any row (no token attends to a later
+     * one, so the columns after it cannot change a pooled token); for a bidirectional one, all
+     * {@code T}. Rows cut to this many columns embed as the padded rows do, in training too: the
+     * cut columns receive no gradient either way.
+     *
+     * @param ids row-major {@code [b, t]} token ids
+     */
+    public int columnsNeeded(long[] ids, int b, int t) {
+        checkArgument(ids.length == (long) b * t, "ids hold %s values, not [%s, %s]", ids.length,
+                b, t);
+        if (!causal) {
+            return t;
+        }
+        int max = 0;
+        for (int p : pool.positions(ids, b, t)) {
+            max = Math.max(max, p);
+        }
+        return max + 1;
+    }
+
     /** A copy with another activation. */
     public TextConfig withActivation(Activation act) {
         return new TextConfig(contextLength, vocabSize, width, layers, heads, mlpRatio, act, causal,

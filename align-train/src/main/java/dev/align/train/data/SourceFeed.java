@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.align.core.data.ImageTextBatch;
 import dev.align.core.data.ImageTextSource;
+import dev.align.models.config.TextConfig;
 import dev.align.train.step.MicroBatchFeed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,24 +21,32 @@ import java.io.UncheckedIOException;
  * passes the source stands where it would after one {@code next(N)}: the pairs are the same ones
  * (a source delivers the same pairs after a seek), so a run's result does not depend on whether
  * it replays.
+ *
+ * <p>Token ids are cut to the columns the text tower needs ({@link TextConfig#columnsNeeded}):
+ * short captions in a causal tower cost their own length, not the context length, and train the
+ * same weights (the cut columns get no gradient either way).
  */
 public final class SourceFeed implements MicroBatchFeed {
 
     private final ImageTextSource source;
     private final long pairs;
+    private final TextConfig text;
     private final long start;
     private long cursor;
     private boolean readOnce;
 
     /**
-     * A feed of the next {@code pairs} pairs of {@code source}, from its current position.
+     * A feed of the next {@code pairs} pairs of {@code source}, from its current position, for a
+     * model whose text tower is {@code text}.
      *
      * @throws IllegalArgumentException if {@code pairs < 1}
      */
-    public SourceFeed(ImageTextSource source, long pairs) {
+    public SourceFeed(ImageTextSource source, long pairs, TextConfig text) {
         checkArgument(pairs >= 1, "pairs must be >= 1, got %s", pairs);
+        checkArgument(source != null && text != null, "source and text config must not be null");
         this.source = source;
         this.pairs = pairs;
+        this.text = text;
         this.start = source.position();
     }
 
@@ -60,18 +69,32 @@ public final class SourceFeed implements MicroBatchFeed {
             ImageTextBatch batch = source.next(Math.toIntExact(to - from));
             cursor = to;
             readOnce = true;
-            return arrays(batch, device, manager);
+            return arrays(batch, text, device, manager);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** {@code pixels [b, 3, S, S]} and {@code ids [b, T]} of a batch, on {@code device}. */
-    public static NDList arrays(ImageTextBatch batch, Device device, NDManager manager) {
+    /**
+     * {@code pixels [b, 3, S, S]} and {@code ids [b, T']} of a batch, on {@code device}, where
+     * {@code T'} is the columns the text tower {@code text} needs of the batch's {@code T}.
+     */
+    public static NDList arrays(ImageTextBatch batch, TextConfig text, Device device,
+            NDManager manager) {
         int b = batch.size();
         int s = batch.imageSize();
+        int t = batch.contextLength();
+        long[] tokens = batch.tokenIds();
+        int need = text.columnsNeeded(tokens, b, t);
+        if (need < t) {
+            long[] cut = new long[b * need];
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(tokens, r * t, cut, r * need, need);
+            }
+            tokens = cut;
+        }
         NDArray pixels = manager.create(batch.pixels(), new Shape(b, 3, s, s));
-        NDArray ids = manager.create(batch.tokenIds(), new Shape(b, batch.contextLength()));
+        NDArray ids = manager.create(tokens, new Shape(b, need));
         return new NDList(onDevice(pixels, device, manager), onDevice(ids, device, manager));
     }
 
