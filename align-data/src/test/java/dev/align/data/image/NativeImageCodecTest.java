@@ -48,7 +48,8 @@ class NativeImageCodecTest {
         return img;
     }
 
-    private static byte[] encode(BufferedImage img, String format, boolean progressive)
+    /** {@code img} as {@code format} through ImageIO (JPEG at quality 0.9, optionally progressive). */
+    static byte[] encode(BufferedImage img, String format, boolean progressive)
             throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
